@@ -1,0 +1,26 @@
+# Reproduces the report "RNN Initial Hypotheses" from raw seeds.
+# Rules live in workflow/rules/, one file per stage; science lives in src/rnn_hypotheses.
+
+from snakemake.utils import min_version, validate
+
+from rnn_hypotheses.config import check_config
+
+min_version("9.0")
+
+
+configfile: os.path.join(workflow.basedir, "config.yaml")
+
+
+validate(config, os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml"))
+check_config(config)
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/figures.smk"
+
+
+rule all:
+    input:
+        ALL_TARGETS,
+    default_target: True

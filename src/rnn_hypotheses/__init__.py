@@ -1,0 +1,1 @@
+"""Reproducible analyses of trained continuous-time ReLU RNNs."""

@@ -1,0 +1,56 @@
+"""Glue shared by the workflow's scripts: job logs, per-network config, provenance.
+
+Kept free of Snakemake imports: scripts pass plain values in.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .config import network_seed
+from .network import Network, initialise_network
+
+
+def job_log(path: str | Path | None) -> Callable[[str], None]:
+    """A function that appends time-stamped lines to a rule's log (and stderr)."""
+    handle = open(path, "a", buffering=1) if path else None  # noqa: SIM115 - lives for the job
+
+    def log(message: str) -> None:
+        line = f"[{time.strftime('%H:%M:%S')}] {message}"
+        print(line, file=sys.stderr, flush=True)
+        if handle is not None:
+            handle.write(line + "\n")
+
+    return log
+
+
+def network_config(config: dict, task: str, net: str) -> dict:
+    """The config values one network depends on (stored with its artifacts)."""
+    return {
+        "task": task,
+        "net": net,
+        "seed": network_seed(config, net),
+        "model": config["model"],
+        "task_config": config["tasks"][task],
+        "training": config["training"],
+    }
+
+
+def initial_network(config: dict, task: str, net: str) -> Network:
+    """The untrained network of (task, net), drawn from its seed."""
+    model, task_cfg = config["model"], config["tasks"][task]
+    return initialise_network(
+        task=task,
+        seed=network_seed(config, net),
+        n_units=task_cfg["n_units"],
+        n_inputs=task_cfg["n_inputs"],
+        n_outputs=1,
+        g=model["g"],
+        input_std=task_cfg["input_std"],
+        dt=model["dt_ms"],
+        tau=model["tau_ms"],
+        sigma=model["sigma"],
+    )

@@ -1,0 +1,89 @@
+"""NumPy simulation of a saved network, with any leaky-ReLU slope and noise on or off."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .network import Network
+
+
+def leaky_relu(x: np.ndarray, theta: float = 0.0) -> np.ndarray:
+    """The report's activation family (Fig. 5): slope 1 for x > 0, tan(theta) below.
+
+    theta = 0 is the ReLU, theta = pi/4 the identity.
+    """
+    if theta == 0.0:
+        return np.maximum(x, 0.0)
+    return np.where(x > 0.0, x, np.tan(theta) * x)
+
+
+def draw_noise(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    """Standard normal draws xi_t used by :func:`simulate` for ``noise_seed=seed``."""
+    return np.random.default_rng(seed).standard_normal(shape, dtype=np.float32)
+
+
+def simulate(
+    network: Network,
+    inputs: np.ndarray,
+    *,
+    noise_seed: int | None = None,
+    theta: float = 0.0,
+    r0: np.ndarray | None = None,
+    noise: np.ndarray | None = None,
+    W_rec: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run the Euler-discretised CTRNN.
+
+    r_t = (1 - a) r_{t-1} + a f(m_t),  m_t = W_rec r_{t-1} + W_in u_t + b + sqrt(2 sigma^2/a) xi_t
+
+    Parameters
+    ----------
+    network : Network
+    inputs : ndarray, shape (time, trial, n_inputs)
+    noise_seed : int or None
+        Seed of the noise xi (see :func:`draw_noise`); None switches noise off.
+    theta : float
+        Leaky-ReLU angle in radians (0: ReLU, pi/4: linear).
+    r0 : ndarray, shape (trial, N) or (N,), optional
+        Initial rates; zero by default.
+    noise : ndarray, shape (time, trial, N), optional
+        Explicit standard-normal draws, overriding ``noise_seed``.
+    W_rec : ndarray, shape (N, N), optional
+        Recurrent weights to use instead of ``network.W_rec`` (e.g. W_rec_init).
+
+    Returns
+    -------
+    r : ndarray, shape (time, trial, N)
+        Rates after each step.
+    m : ndarray, shape (time, trial, N)
+        Pre-activations that produced them.
+    """
+    inputs = np.asarray(inputs, dtype=np.float64)
+    if inputs.ndim != 3 or inputs.shape[2] != network.W_in.shape[1]:
+        raise ValueError(f"inputs must be (time, trial, {network.W_in.shape[1]}), "
+                         f"got {inputs.shape}")
+    n_steps, n_trials, _ = inputs.shape
+    N = network.n_units
+    W = np.asarray(network.W_rec if W_rec is None else W_rec, dtype=np.float64)
+    if noise is None and noise_seed is not None:
+        noise = draw_noise((n_steps, n_trials, N), noise_seed)
+    drive = inputs @ network.W_in.T.astype(np.float64) + network.b.astype(np.float64)
+    if noise is not None:
+        drive = drive + network.noise_scale * np.asarray(noise, dtype=np.float64)
+    a = network.alpha
+    r = np.zeros((n_trials, N)) if r0 is None else np.broadcast_to(r0, (n_trials, N)).astype(
+        np.float64)
+    rates = np.empty((n_steps, n_trials, N))
+    pre = np.empty((n_steps, n_trials, N))
+    W_T = np.ascontiguousarray(W.T)
+    for t in range(n_steps):
+        m = r @ W_T + drive[t]
+        r = (1.0 - a) * r + a * leaky_relu(m, theta)
+        rates[t] = r
+        pre[t] = m
+    return rates, pre
+
+
+def readout(network: Network, r: np.ndarray) -> np.ndarray:
+    """Network output z = W_out r, shape (time, trial, n_outputs)."""
+    return r @ network.W_out.T

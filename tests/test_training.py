@@ -1,0 +1,170 @@
+"""The TensorFlow CTRNN and its training loop (report, section 2)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from rnn_hypotheses import artifacts
+from rnn_hypotheses.model import CTRNN, configure_threads, enable_determinism
+from rnn_hypotheses.network import initialise_network
+from rnn_hypotheses.seeding import rng_for
+from rnn_hypotheses.simulate import draw_noise, simulate
+from rnn_hypotheses.tasks import training_batch
+from rnn_hypotheses.train import TrainSettings, mean_offdiagonal, train
+
+configure_threads(1)
+enable_determinism()
+
+SETTINGS = TrainSettings(batch_size=8, max_steps=12, log_every=1, snapshot_every=4,
+                         progress_seconds=1e9)
+
+
+def small_task(smoke_config, task):
+    return smoke_config["tasks"][task]
+
+
+def small_network(task="decision", seed=3, n_units=20, n_inputs=2, g=1.0):
+    return initialise_network(task=task, seed=seed, n_units=n_units, n_inputs=n_inputs,
+                              n_outputs=1, g=g, input_std=0.5, dt=10.0, tau=100.0, sigma=0.01)
+
+
+def test_initialisation_statistics():
+    net = initialise_network(task="decision", seed=0, n_units=256, n_inputs=2, n_outputs=1,
+                             g=1.0, input_std=0.5, dt=10.0, tau=100.0, sigma=0.01)
+    off = net.W_rec[net.mask == 1]
+    assert np.all(np.diag(net.W_rec) == 0)
+    assert off.std() == pytest.approx(1 / np.sqrt(256), rel=0.02)
+    assert abs(off.mean()) < 3 / 256  # mean 0 within ~3 standard errors
+    assert net.W_in.std() == pytest.approx(0.5, rel=0.1)
+    # Stable regime at g = 1: the leak-corrected spectrum stays left of zero.
+    assert np.max(np.linalg.eigvals(net.W_rec).real) < 1.1
+    again = initialise_network(task="decision", seed=0, n_units=256, n_inputs=2, n_outputs=1,
+                               g=1.0, input_std=0.5, dt=10.0, tau=100.0, sigma=0.01)
+    np.testing.assert_array_equal(net.W_rec, again.W_rec)
+    other = initialise_network(task="perception", seed=0, n_units=256, n_inputs=2, n_outputs=1,
+                               g=1.0, input_std=0.5, dt=10.0, tau=100.0, sigma=0.01)
+    assert not np.array_equal(net.W_rec, other.W_rec)
+
+
+def test_numpy_simulator_matches_tensorflow_forward_pass(smoke_config):
+    net = small_network(n_units=32)
+    batch = training_batch("decision", smoke_config["tasks"]["decision"],
+                           rng_for("decision", 3, "batch", 0), 6, dt=net.dt)
+    noise = draw_noise((*batch.inputs.shape[:2], net.n_units), seed=11)
+    model = CTRNN(net)  # tf.function methods hold their object weakly: keep a reference
+    r_tf, m_tf = model.run(batch.inputs, noise)
+    r_np, m_np = simulate(net, batch.inputs, noise_seed=11)
+    assert r_np.shape == (batch.inputs.shape[0], 6, 32)
+    np.testing.assert_allclose(r_np, r_tf.numpy(), atol=1e-5)
+    np.testing.assert_allclose(m_np, m_tf.numpy(), atol=1e-5)
+    # Euler step by hand at t = 0 from r = 0: r_1 = a relu(W_in u_1 + b + scale xi_1).
+    m0 = batch.inputs[0] @ net.W_in.T + net.b + net.noise_scale * noise[0]
+    np.testing.assert_allclose(r_np[0], net.alpha * np.maximum(m0, 0), atol=1e-6)
+    assert net.noise_scale == pytest.approx(np.sqrt(2 * 0.01**2 / 0.1))
+
+
+def test_only_w_rec_trains_and_its_diagonal_stays_zero(smoke_config):
+    net = small_network()
+    model = CTRNN(net, learning_rate=1e-2)
+    W_in, W_out, b = net.W_in.copy(), net.W_out.copy(), net.b.copy()
+    for step in range(5):
+        batch = training_batch("decision", small_task(smoke_config, "decision"),
+                               rng_for("decision", 3, "batch", step), 8, dt=net.dt)
+        noise = np.zeros((*batch.inputs.shape[:2], net.n_units), np.float32)
+        model.train_step(batch.inputs, noise, batch.targets, batch.loss_mask)
+        W = model.W_rec.numpy()
+        assert np.all(np.diag(W) == 0.0), f"diagonal nonzero after update {step}"
+    assert not np.array_equal(W, net.W_rec), "W_rec did not change"
+    assert [v.name for v in model.trainable_variables if "adam" not in v.name] == ["W_rec:0"]
+    np.testing.assert_array_equal(model.W_in.numpy(), W_in)
+    np.testing.assert_array_equal(model.W_out.numpy(), W_out)
+    np.testing.assert_array_equal(model.b.numpy(), b)
+
+
+def test_training_reduces_loss_and_logs_history(smoke_config):
+    task_cfg = dict(small_task(smoke_config, "perception"), loss_target=1e-12)
+    net = small_network("perception", n_inputs=1)
+    result = train("perception", task_cfg, net,
+                   TrainSettings(batch_size=8, max_steps=60, log_every=10, snapshot_every=20,
+                                 learning_rate=1e-2, progress_seconds=1e9), log=lambda m: None)
+    h = result.history
+    assert list(h["step"]) == [0, 10, 20, 30, 40, 50, 60]
+    assert h["loss"].iloc[-1] < 0.5 * h["loss"].iloc[0]
+    assert list(result.snapshot_steps) == [0, 20, 40, 60]
+    # Snapshot indices point at the weights of their step; mean weights match them.
+    for _, row in h[h["snapshot"] >= 0].iterrows():
+        W = result.snapshot_weights[int(row["snapshot"])]
+        assert result.snapshot_steps[int(row["snapshot"])] == row["step"]
+        assert mean_offdiagonal(W) == pytest.approx(row["mean_weight"])
+    np.testing.assert_array_equal(result.snapshot_weights[0], net.W_rec)
+    np.testing.assert_array_equal(result.snapshot_weights[-1], result.network.W_rec)
+    for name in ("W_in", "W_out", "b", "W_rec_init"):
+        np.testing.assert_array_equal(getattr(result.network, name),
+                                      getattr(net, name if name != "W_rec_init" else "W_rec"))
+    assert result.stop_reason == "max_steps"
+
+
+def test_early_stop_at_loss_target(smoke_config):
+    task_cfg = dict(small_task(smoke_config, "perception"), loss_target=1e6)
+    result = train("perception", task_cfg, small_network("perception", n_inputs=1),
+                   TrainSettings(batch_size=4, max_steps=500, loss_window=3,
+                                 progress_seconds=1e9), log=lambda m: None)
+    assert result.stop_reason == "loss_target"
+    assert result.network.meta["steps"] == 3
+
+
+def test_same_seed_gives_bitwise_identical_network_file(smoke_config, tmp_path):
+    task_cfg = small_task(smoke_config, "decision")
+    paths = []
+    for k in range(2):
+        result = train("decision", task_cfg, small_network(), SETTINGS, log=lambda m: None)
+        paths.append(tmp_path / f"network{k}.npz")
+        artifacts.write_network(paths[-1], result.network, {"k": 0})
+    a, b = (artifacts.read_npz(p) for p in paths)
+    assert a.keys() == b.keys()
+    for key in a:
+        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+
+
+def test_killed_job_resumes_to_identical_weights(smoke_config, tmp_path):
+    task_cfg = small_task(smoke_config, "decision")
+    full = train("decision", task_cfg, small_network(), SETTINGS, log=lambda m: None)
+    checkpoint = tmp_path / "checkpoint.npz"
+    with pytest.raises(InterruptedError):
+        train("decision", task_cfg, small_network(), SETTINGS, checkpoint_path=checkpoint,
+              stop_after=5, log=lambda m: None)
+    assert checkpoint.exists()
+    messages = []
+    resumed = train("decision", task_cfg, small_network(), SETTINGS,
+                    checkpoint_path=checkpoint, log=messages.append)
+    assert any("resumed from checkpoint at step 5" in m for m in messages)
+    np.testing.assert_array_equal(resumed.network.W_rec, full.network.W_rec)
+    np.testing.assert_array_equal(resumed.snapshot_weights, full.snapshot_weights)
+    assert resumed.history.equals(full.history)
+    # A checkpoint of another configuration is not resumed.
+    other = TrainSettings(**dict(SETTINGS.__dict__, learning_rate=0.5))
+    messages.clear()
+    train("decision", task_cfg, small_network(), other, checkpoint_path=checkpoint,
+          log=messages.append)
+    assert any("another configuration" in m for m in messages)
+
+
+def test_nan_loss_stops_with_clear_error(smoke_config):
+    task_cfg = small_task(smoke_config, "decision")
+    exploding = TrainSettings(batch_size=4, max_steps=50, learning_rate=1e30,
+                              progress_seconds=1e9)
+    with pytest.raises(FloatingPointError, match="loss is (nan|inf)"):
+        train("decision", task_cfg, small_network(g=3.0), exploding, log=lambda m: None)
+
+
+def test_tensorflow_uses_the_rules_threads():
+    code = ("from rnn_hypotheses.model import configure_threads; import tensorflow as tf; "
+            "configure_threads(3); "
+            "print(tf.config.threading.get_intra_op_parallelism_threads(), "
+            "tf.config.threading.get_inter_op_parallelism_threads())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["3", "1"]

@@ -1,0 +1,41 @@
+# Names and paths shared by every stage.
+
+from rnn_hypotheses.config import network_ids
+
+TASKS = list(config["tasks"])
+NETS = network_ids(config)
+STATES = ["untrained", "trained"]
+
+
+wildcard_constraints:
+    task="|".join(TASKS),
+    net=r"net\d+",
+    state="|".join(STATES),
+
+
+def per_network(pattern, tasks=None):
+    """Expand a results/{task}/{net}/... pattern over every network of the given tasks."""
+    return [pattern.format(task=t, net=n) for t in (tasks or TASKS) for n in NETS]
+
+
+def figure(name):
+    """The pdf and png of one figure."""
+    return [f"results/figures/{name}.pdf", f"results/figures/{name}.png"]
+
+
+def table(name):
+    """The parquet and markdown forms of one summary table."""
+    return [f"results/tables/{name}.parquet", f"results/tables/{name}.md"]
+
+
+def train_runtime(wildcards):
+    # Minutes: about 0.05 s per step on one core for the 256-unit decision network.
+    steps = config["training"]["max_steps"]
+    units = config["tasks"][wildcards.task]["n_units"]
+    return int(10 + steps * 0.05 * (units / 256) ** 2 / 60 * 2)
+
+
+ALL_TARGETS = [
+    *figure("fig01_task_performance"),
+    *table("task_performance"),
+]

@@ -1,0 +1,28 @@
+# Figures of the report, numbered as there. Figure rules only draw.
+
+
+rule fig01_task_performance:
+    input:
+        decision=per_network("results/{task}/{net}/eval.parquet", ["decision"]),
+        perception=per_network("results/{task}/{net}/eval_trace.parquet", ["perception"]),
+    output:
+        report(
+            figure("fig01_task_performance"),
+            caption="../report/fig01_task_performance.rst",
+            category="3 Network performance",
+        ),
+    params:
+        decision_nets=NETS,
+        perception_nets=NETS,
+    log:
+        "results/logs/figures/fig01_task_performance.log",
+    benchmark:
+        "results/benchmarks/figures/fig01_task_performance.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/fig01_task_performance.py"

@@ -1,0 +1,64 @@
+# Training and evaluation of every network (report, sections 2 and 3).
+
+
+rule train:
+    output:
+        network="results/{task}/{net}/network.npz",
+        history="results/{task}/{net}/history.parquet",
+        snapshots="results/{task}/{net}/snapshots.npz",
+    log:
+        "results/logs/train/{task}/{net}.log",
+    benchmark:
+        "results/benchmarks/train/{task}/{net}.tsv"
+    threads: config["training"]["threads"]
+    resources:
+        mem_mb=3000,
+        runtime=train_runtime,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/train.py"
+
+
+rule evaluate:
+    input:
+        network="results/{task}/{net}/network.npz",
+    output:
+        conditions="results/{task}/{net}/eval.parquet",
+        trace="results/{task}/{net}/eval_trace.parquet",
+    log:
+        "results/logs/evaluate/{task}/{net}.log",
+    benchmark:
+        "results/benchmarks/evaluate/{task}/{net}.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/evaluate.py"
+
+
+rule task_performance:
+    input:
+        networks=per_network("results/{task}/{net}/network.npz"),
+        conditions=per_network("results/{task}/{net}/eval.parquet"),
+        traces=per_network("results/{task}/{net}/eval_trace.parquet"),
+    output:
+        table("task_performance"),
+    params:
+        tasks=[t for t in TASKS for _ in NETS],
+        nets=[n for _ in TASKS for n in NETS],
+    log:
+        "results/logs/task_performance.log",
+    benchmark:
+        "results/benchmarks/task_performance.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/task_performance.py"
