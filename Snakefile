@@ -17,6 +17,7 @@ check_config(config)
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/train.smk"
+include: "workflow/rules/simulate.smk"
 include: "workflow/rules/figures.smk"
 
 

@@ -10,7 +10,12 @@ from rnn_hypotheses.evaluate import evaluate, performance_summary
 from rnn_hypotheses.network import Network, initialise_network
 from rnn_hypotheses.seeding import rng_for
 from rnn_hypotheses.simulate import leaky_relu, readout, simulate
-from rnn_hypotheses.tasks import evaluation_conditions, make_trials, training_batch
+from rnn_hypotheses.tasks import (
+    evaluation_conditions,
+    make_trials,
+    simulation_trials,
+    training_batch,
+)
 
 
 def test_leaky_relu_family():
@@ -114,3 +119,23 @@ def test_evaluate_scores_a_network_that_solves_perception_by_construction(full_c
     np.testing.assert_allclose(frame["target"], [0.8, 0.5])
     assert summary["error"] < 0.02 and summary["meets_criterion"]
     assert set(trace.columns) >= {"condition", "time_ms", "output", "target", "input1"}
+
+
+def test_simulation_trials(full_config):
+    sim = full_config["simulation"]
+    p = full_config["tasks"]["perception"]
+    inputs, conditions, kind = simulation_trials("perception", p, sim, dt=10, rng=None)
+    n_held = len(p["input_levels"]) * sim["trials_per_condition"]
+    assert inputs.shape == (150, n_held + sim["switching_trials"], 1)
+    assert list(kind).count("switching") == sim["switching_trials"]
+    switching = inputs[:, kind == "switching", 0]
+    np.testing.assert_allclose(np.unique(switching), [0.5, 0.8], rtol=1e-6)
+    # The input alternates every switch_every_ms = 500 ms = 50 steps.
+    np.testing.assert_allclose(switching[:50, 0], 0.5, rtol=1e-6)
+    np.testing.assert_allclose(switching[50:100, 0], 0.8, rtol=1e-6)
+    assert np.isnan(conditions[kind == "switching"]).all()
+    d = full_config["tasks"]["decision"]
+    inputs, conditions, kind = simulation_trials("decision", d, sim, dt=10, rng=None)
+    assert inputs.shape[1] == sim["decision_grid"] ** 2 * sim["trials_per_condition"]
+    assert (kind == "held").all()
+    np.testing.assert_array_equal(inputs[-1], conditions.astype(np.float32))

@@ -129,3 +129,50 @@ def evaluation_conditions(task: str, task_cfg: dict) -> np.ndarray:
         u1, u2 = np.meshgrid(values, values, indexing="ij")
         return np.column_stack([u1.ravel(), u2.ravel()])
     raise ValueError(f"unknown task {task!r}; expected one of {TASKS}")
+
+
+def simulation_trials(task: str, task_cfg: dict, sim_cfg: dict, *, dt: float,
+                      rng: np.random.Generator | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Input sequences of the analysis simulations (config.yaml's ``simulation``).
+
+    Held trials keep one condition for ``duration_ms``: perception's input levels,
+    or decision's ``decision_grid`` x ``decision_grid`` grid over the input range.
+    Perception adds switching trials whose input alternates between the first
+    two levels every ``switch_every_ms`` (the report's Fig. 3).
+
+    Returns
+    -------
+    inputs : ndarray, shape (time, trial, n_inputs)
+    conditions : ndarray, shape (trial, n_inputs)
+        The held level of each trial; NaN for switching trials.
+    kind : ndarray of str, shape (trial,)
+        ``"held"`` or ``"switching"``.
+    """
+    T = int(round(sim_cfg["duration_ms"] / dt))
+    reps = sim_cfg["trials_per_condition"]
+    if task == "perception":
+        levels = np.asarray(task_cfg["input_levels"], dtype=float)[:, None]
+    elif task == "decision":
+        low, high = task_cfg["input_range"]
+        values = np.linspace(low, high, sim_cfg["decision_grid"])
+        u1, u2 = np.meshgrid(values, values, indexing="ij")
+        levels = np.column_stack([u1.ravel(), u2.ravel()])
+    else:
+        raise ValueError(f"unknown task {task!r}; expected one of {TASKS}")
+    conditions = np.repeat(levels, reps, axis=0)
+    inputs = np.broadcast_to(conditions, (T, *conditions.shape))
+    kind = np.full(len(conditions), "held")
+    if task == "perception" and sim_cfg["switching_trials"] > 0:
+        period = max(1, int(round(sim_cfg["switch_every_ms"] / dt)))
+        first, second = task_cfg["input_levels"][:2]
+        sequence = np.where((np.arange(T) // period) % 2 == 0, first, second)
+        n_switch = sim_cfg["switching_trials"]
+        switching = np.broadcast_to(sequence[:, None, None], (T, n_switch, 1))
+        inputs = np.concatenate([inputs, switching], axis=1)
+        conditions = np.concatenate([conditions, np.full((n_switch, 1), np.nan)])
+        kind = np.concatenate([kind, np.full(n_switch, "switching")])
+    inputs = inputs.astype(np.float32)
+    if rng is not None and task_cfg["input_noise_std"] > 0:
+        inputs = inputs + rng.normal(0.0, task_cfg["input_noise_std"], inputs.shape).astype(
+            np.float32)
+    return np.ascontiguousarray(inputs), conditions, kind

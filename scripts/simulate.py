@@ -1,0 +1,30 @@
+"""Snakemake entry point: simulate one network before or after training (rule simulate)."""
+
+import numpy as np
+
+from rnn_hypotheses import artifacts
+from rnn_hypotheses.pipeline import job_log, network_config
+from rnn_hypotheses.seeding import rng_for
+from rnn_hypotheses.simulate import simulate
+from rnn_hypotheses.tasks import simulation_trials
+
+log = job_log(snakemake.log[0])
+config, task, net = snakemake.config, snakemake.wildcards.task, snakemake.wildcards.net
+state = snakemake.wildcards.state
+sim_cfg = config["simulation"]
+network = artifacts.read_network(snakemake.input.network)
+seed = int(network.meta["seed"])
+# The same inputs and noise for both states, so differences come from W_rec alone.
+inputs, conditions, kind = simulation_trials(task, config["tasks"][task], sim_cfg,
+                                             dt=network.dt, rng=rng_for(task, seed, "sim_inputs"))
+noise = (rng_for(task, seed, "sim_noise").standard_normal(
+    (*inputs.shape[:2], network.n_units), dtype=np.float32) if sim_cfg["noise"] else None)
+W_rec = network.W_rec_init if state == "untrained" else network.W_rec
+r, m = simulate(network, inputs, noise=noise, W_rec=W_rec)
+log(f"{task}/{net} {state}: {inputs.shape[1]} trials of {inputs.shape[0]} steps; "
+    f"mean rate {r.mean():.3g}, active fraction {(m > 0).mean():.2f}")
+artifacts.write_npz(snakemake.output.simulation, {
+    "r": r.astype(np.float32), "m": m.astype(np.float32), "inputs": inputs,
+    "conditions": conditions, "kind": kind.astype("U16"),
+    "time_ms": network.dt * np.arange(1, inputs.shape[0] + 1),
+}, dict(network_config(config, task, net), state=state, simulation=sim_cfg))

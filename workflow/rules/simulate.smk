@@ -1,0 +1,20 @@
+# Simulations of every network before and after training, shared by the analyses.
+
+
+rule simulate:
+    input:
+        network="results/{task}/{net}/network.npz",
+    output:
+        simulation="results/{task}/{net}/sim_{state}.npz",
+    log:
+        "results/logs/simulate/{task}/{net}_{state}.log",
+    benchmark:
+        "results/benchmarks/simulate/{task}/{net}_{state}.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/simulate.py"
