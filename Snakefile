@@ -11,14 +11,22 @@ min_version("9.0")
 configfile: os.path.join(workflow.basedir, "config.yaml")
 
 
+report: "workflow/report/workflow.rst"
+
+
 validate(config, os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml"))
 check_config(config)
 
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/train.smk"
+include: "workflow/rules/connectivity.smk"
 include: "workflow/rules/simulate.smk"
+include: "workflow/rules/slowpoints.smk"
+include: "workflow/rules/latent.smk"
 include: "workflow/rules/figures.smk"
+# last: it gathers what every stage above added to ALL_TARGETS
+include: "workflow/rules/report.smk"
 
 
 rule all:

@@ -41,3 +41,55 @@ def test_stage_times_sum_benchmark_files(tmp_path):
     assert train["jobs"] == 2 and train["total_s"] == pytest.approx(15.0)
     assert train["max_s"] == pytest.approx(10.5) and train["cpu_s"] == pytest.approx(13.0)
     assert stage_times(tmp_path / "missing").empty
+
+
+def test_record_holds_this_interpreters_versions_seeds_config_and_stage_times(tmp_path,
+                                                                              smoke_config):
+    from rnn_hypotheses.provenance import (
+        RECORD_COLUMNS,
+        record_sections,
+        reproducibility_record,
+        thread_settings,
+    )
+
+    header = "s\th:m:s\tmax_rss\tcpu_time\n"
+    (tmp_path / "train").mkdir()
+    (tmp_path / "train/a.tsv").write_text(header + "3.0\t0:00:03\t1\t2\n")
+    (tmp_path / "latent.tsv").write_text(header + "1.0\t0:00:01\t1\t1\n")
+    config = {**smoke_config, "robustness": {"gain": {"g0.8": {"model": {"g": 0.8}}},
+                                             "seeds": {"s7": {"first_seed": 7}}}}
+    record = reproducibility_record(
+        config=config, versions=package_versions(), machine_info=machine(),
+        commit=git_commit(ROOT), threads=thread_settings(1), stages=stage_times(tmp_path),
+        variant_stages={"g0.8": stage_times(tmp_path)})
+    assert tuple(record.columns) == RECORD_COLUMNS
+    values = {(s, k): v for s, k, v in zip(record["section"], record["key"], record["value"],
+                                          strict=True)}
+    assert values[("package", "numpy")] == np.__version__
+    assert values[("package", "pandas")] == importlib.metadata.version("pandas")
+    assert values[("package", "python")] == platform.python_version()
+    assert values[("config", "model.g")] == str(smoke_config["model"]["g"])
+    assert values[("config", "tasks.decision.n_units")] == "24"
+    assert values[("seed", "decision networks")] == "2 networks, seeds 0, 1"
+    assert values[("seed", "robustness seeds/s7")] == "2 networks per task, seeds 7, 8"
+    assert values[("threads", "threads of this job")] == "1"
+    stages = record[record["section"] == "stage wall time"].set_index("key")["seconds"]
+    assert stages["train"] == pytest.approx(3.0) and stages["all stages"] == pytest.approx(4.0)
+    assert "elapsed" not in stages  # no span given
+    assert stages["robustness g0.8: all stages"] == pytest.approx(4.0)
+    assert [name for name, _ in record_sections(record)] == [
+        "package", "machine", "threads", "git", "seed", "config", "stage wall time"]
+
+
+def test_run_span_runs_from_first_start_to_last_end(tmp_path):
+    import os
+
+    from rnn_hypotheses.provenance import run_span
+
+    header = "s\th:m:s\tmax_rss\tcpu_time\n"
+    for name, seconds, end in (("a", 5.0, 1000.0), ("b", 2.0, 1010.0)):
+        path = tmp_path / f"{name}.tsv"
+        path.write_text(header + f"{seconds}\t0:00:01\t1\t1\n")
+        os.utime(path, (end, end))
+    assert run_span(tmp_path) == pytest.approx(1010.0 - 995.0)
+    assert np.isnan(run_span(tmp_path / "none"))

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from rnn_hypotheses import artifacts
@@ -16,10 +17,11 @@ pytestmark = pytest.mark.workflow
 SMOKE = ROOT / "tests/config/smoke.yaml"
 
 
-def snakemake(workdir, *args, check=True):
-    # --configfile takes several values, so it goes last, after any target.
+def snakemake(workdir, *args, check=True, configs=()):
+    # --configfile takes several values, so it goes last, after any target; `configs` are
+    # merged over the smoke config.
     cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
-           *args, "--configfile", str(SMOKE)]
+           *args, "--configfile", str(SMOKE), *map(str, configs)]
     run = subprocess.run(cmd, capture_output=True, text=True)
     if check and run.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed:\n{run.stdout[-3000:]}\n{run.stderr[-5000:]}")
@@ -89,3 +91,249 @@ def test_task_performance_table_and_figure(smoke_run):
 def test_rerun_has_nothing_to_do(smoke_run):
     run = snakemake(smoke_run, "-n")
     assert "Nothing to be done" in run.stdout + run.stderr
+
+
+CONNECTIVITY_FIGURES = ("fig04_mean_weight", "fig07_weight_changes", "fig08_centrality",
+                        "figS1_nonnormality", "figS2_low_rank_change")
+
+
+def test_connectivity_figures(smoke_run):
+    for name in CONNECTIVITY_FIGURES:
+        for suffix in ("pdf", "png"):
+            path = smoke_run / f"results/figures/{name}.{suffix}"
+            assert path.stat().st_size > 10_000, path
+
+
+def test_connectivity_artifacts_and_claims_table(smoke_run):
+    from rnn_hypotheses.analysis.stats import CLAIMS_COLUMNS
+    from rnn_hypotheses.analysis.training_change import CLAIMS
+
+    folder = smoke_run / "results/decision/net01"
+    low_rank = artifacts.read_parquet(folder / "low_rank.parquet", ["rank", "loss", "truncated"])
+    assert list(low_rank.loc[low_rank["truncated"], "rank"]) == [*range(11), 24]
+    nodes = artifacts.read_parquet(folder / "centrality.parquet", ["initial", "final"])
+    assert len(nodes) == 24 and (nodes["measure"] == "eigenvector").all()
+    steps, _ = artifacts.read_snapshots(folder / "snapshots.npz")
+    nonnormality = artifacts.read_parquet(folder / "nonnormality.parquet", ["step", "henrici"])
+    assert list(nonnormality["step"]) == list(steps)
+
+    table = artifacts.read_parquet(smoke_run / "results/tables/connectivity_claims.parquet",
+                                   CLAIMS_COLUMNS)
+    n_tasks = 2
+    assert len(table) == sum(1 if c.kind == "between" else n_tasks for c in CLAIMS)
+    assert table["claim"].is_unique
+    assert set(table["verdict"]) <= {"supported", "not supported", "inconclusive"}
+    assert (table["n"] > 0).all()
+    md = (smoke_run / "results/tables/connectivity_claims.md").read_text()
+    assert md.count("\n| ") == len(table) + 1  # header and one line per claim
+
+
+def test_one_connectivity_figure_builds_only_what_it_needs(tmp_path):
+    run = snakemake(tmp_path, "results/figures/figS1_nonnormality.png", "-n")
+    assert planned_jobs(run.stdout + run.stderr) == {
+        "train": 4, "nonnormality": 4, "figS1_nonnormality": 1}
+
+
+LATENT_FIGURES = ("fig02_decision_latent", "fig03_perception_latent", "fig05_leaky_relu",
+                  "fig06_pi_vs_nonlinearity", "fig09_subspace_pre_post",
+                  "fig10_subspace_conditions", "fig11_readout_angles", "figS3_dca_uniqueness")
+
+
+def test_latent_figures(smoke_run):
+    for name in LATENT_FIGURES:
+        for suffix in ("pdf", "png"):
+            path = smoke_run / f"results/figures/{name}.{suffix}"
+            assert path.stat().st_size > 10_000, path
+
+
+def test_latent_artifacts_and_claims_table(smoke_run, smoke_config):
+    from rnn_hypotheses.analysis.latent import LATENT_CLAIMS
+    from rnn_hypotheses.analysis.stats import CLAIMS_COLUMNS
+
+    cfg = smoke_config["latent"]
+    folder = smoke_run / "results/decision/net01"
+    n_units = smoke_config["tasks"]["decision"]["n_units"]
+    for state in ("untrained", "trained"):
+        arrays = artifacts.read_npz(folder / f"latent_{state}.npz", ["coef", "pca", "active"])
+        assert arrays["coef"].shape == (n_units, cfg["d"])
+        np.testing.assert_allclose(arrays["coef"].T @ arrays["coef"], np.eye(cfg["d"]),
+                                   atol=1e-8)
+        assert np.all(arrays["coef"][~arrays["active"]] == 0)  # silent units carry no loading
+        summary = artifacts.read_parquet(folder / f"latent_{state}.parquet",
+                                         ["pi", "readout_dca", "readout_pca", "unique_share"])
+        assert len(summary) == 1 and 0 <= summary["readout_dca"].iloc[0] <= 90
+        restarts = artifacts.read_parquet(folder / f"dca_restarts_{state}.parquet",
+                                          ["pi_gap", "max_angle"])
+        assert len(restarts) == cfg["n_init"] and restarts["best"].sum() == 1
+        pi_theta = artifacts.read_parquet(folder / f"pi_theta_{state}.parquet", ["theta", "pi"])
+        assert len(pi_theta) == cfg["n_thetas"]
+        assert pi_theta["theta"].iloc[-1] == pytest.approx(np.pi / 4)
+        # theta = 0 is the simulation itself, whose best subspace is the state's
+        assert pi_theta["pi"].iloc[0] == pytest.approx(summary["pi"].iloc[0])
+        assert (restarts["pi_gap"] >= -1e-9).all()
+    change = artifacts.read_parquet(folder / "latent_change.parquet", ["dim", "angle_dca"])
+    assert change["dim"].tolist() == list(range(1, cfg["d"] + 1))
+
+    table = artifacts.read_parquet(smoke_run / "results/tables/latent_claims.parquet",
+                                   CLAIMS_COLUMNS)
+    n_tasks = 2
+    per_state = sum(c.per_state for c in LATENT_CLAIMS)
+    assert len(table) == n_tasks * (len(LATENT_CLAIMS) + per_state)
+    assert table["claim"].is_unique
+    assert set(table["verdict"]) <= {"supported", "not supported", "inconclusive"}
+    assert (table["n"] == smoke_config["networks_per_task"]).all()
+    md = (smoke_run / "results/tables/latent_claims.md").read_text()
+    assert md.count("\n| ") == len(table) + 1  # header and one line per claim
+
+
+def test_one_latent_figure_builds_only_what_it_needs(tmp_path):
+    run = snakemake(tmp_path, "results/figures/fig06_pi_vs_nonlinearity.pdf", "-n")
+    assert planned_jobs(run.stdout + run.stderr) == {
+        "train": 4, "simulate": 8, "latent": 8, "fig06_pi_vs_nonlinearity": 1}
+
+
+def test_hypotheses_table_holds_every_claim_and_hypothesis(smoke_run):
+    from rnn_hypotheses.analysis.stats import CLAIMS_COLUMNS
+    from rnn_hypotheses.hypotheses import HYPOTHESES
+
+    tables = smoke_run / "results/tables"
+    claims = pd.concat([artifacts.read_parquet(tables / f"{name}.parquet", CLAIMS_COLUMNS)
+                        for name in ("connectivity_claims", "latent_claims",
+                                     "slow_point_claims")])
+    table = artifacts.read_parquet(tables / "hypotheses.parquet",
+                                   ["row", "hypothesis", "source", *CLAIMS_COLUMNS])
+    rows = table[table["row"] == "claim"]
+    assert sorted(rows["claim"]) == sorted(claims["claim"])
+    hypotheses = table[table["row"] == "hypothesis"]
+    assert list(hypotheses["claim"]) == [h.text for h in HYPOTHESES]
+    assert table["verdict"].notna().all() and (table["verdict"].str.strip() != "").all()
+    # a plain run reruns no variant
+    assert not any(c.startswith("holds_") for c in table.columns)
+    assert not (smoke_run / "results/robustness").exists()
+    md = (tables / "hypotheses.md").read_text()
+    assert md.count("\n| ") == len(table) + 1  # header and one line per row
+    page = (tables / "hypotheses.html").read_text()
+    assert page.count('<tr class="hypothesis">') == len(HYPOTHESES)
+
+
+def test_reproducibility_record_holds_this_interpreters_versions(smoke_run):
+    import importlib.metadata
+    import platform
+
+    record = artifacts.read_parquet(smoke_run / "results/tables/reproducibility.parquet",
+                                    ["section", "key", "value", "seconds"])
+    values = {(s, k): v for s, k, v in zip(record["section"], record["key"], record["value"],
+                                          strict=True)}
+    # the workflow ran under this test's interpreter
+    assert values[("package", "python")] == platform.python_version()
+    assert values[("package", "numpy")] == np.__version__
+    assert values[("package", "snakemake")] == importlib.metadata.version("snakemake")
+    assert values[("package", "pandas")] == pd.__version__
+    assert values[("config", "networks_per_task")] == "2"
+    assert values[("seed", "decision networks")] == "2 networks, seeds 0, 1"
+    assert values[("machine", "gpus")]  # "none" or TensorFlow's names
+    stages = record[record["section"] == "stage wall time"].set_index("key")["seconds"]
+    for stage in ("train", "simulate", "latent", "connectivity", "latent_claims", "hypotheses",
+                  "all stages", "elapsed"):
+        assert stages[stage] > 0, stage
+    md = (smoke_run / "results/tables/reproducibility.md").read_text()
+    assert "## stage wall time" in md and "## package" in md
+
+
+def test_html_report_builds(smoke_run):
+    report = smoke_run / "report.html"
+    snakemake(smoke_run, "--report", str(report))
+    page = report.read_text()
+    # the verdicts come first, the record last, the figures by the report's sections between
+    for category in ("1 Hypotheses and verdicts", "3 Network performance",
+                     "5.1 Increasing nonlinearity", "7 Reproducibility"):
+        assert category in page, category
+    for name in ("fig01_task_performance", *CONNECTIVITY_FIGURES, *LATENT_FIGURES,
+                 "hypotheses", "reproducibility"):
+        assert f"{name}." in page, name
+
+
+def test_robustness_reruns_only_when_asked(tmp_path):
+    robustness = ROOT / "config/robustness.yaml"
+    run = snakemake(tmp_path, "-n", configs=[robustness])
+    out = run.stdout + run.stderr
+    jobs = planned_jobs(out)
+    for variant in ("seeds100", "g0_8", "g1_2"):
+        assert jobs[f"robustness_{variant}_train"] == 4
+        assert jobs[f"robustness_{variant}_latent_claims"] == 1
+        assert jobs[f"robustness_{variant}_connectivity_claims"] == 1
+        assert jobs[f"robustness_{variant}_slow_points_table"] == 1
+        # a variant builds its claims tables and checks its networks learnt, but draws nothing
+        assert jobs[f"robustness_{variant}_task_performance"] == 1
+        assert not any(rule.startswith(f"robustness_{variant}_fig") for rule in jobs)
+    # each variant's files live under results/robustness/<variant>/
+    assert "results/robustness/g1.2/tables/latent_claims.parquet" in out
+    assert "results/robustness/seeds100/decision/net01/network.npz" in out
+    gain_run = snakemake(tmp_path, "-n", "robustness_gain", configs=[robustness])
+    gain = planned_jobs(gain_run.stdout + gain_run.stderr)
+    assert gain["robustness_gain"] == 1 and gain["robustness_g1_2_train"] == 4
+    assert not any("seeds100" in rule for rule in gain) and "train" not in gain
+
+
+SLOWPOINT_FIGURES = ("figS4_fixed_points", "figS5_slow_point_counts")
+
+
+def test_slowpoint_figures(smoke_run):
+    for name in SLOWPOINT_FIGURES:
+        for suffix in ("pdf", "png"):
+            path = smoke_run / f"results/figures/{name}.{suffix}"
+            assert path.stat().st_size > 10_000, path
+
+
+def test_slowpoint_artifacts_and_tables(smoke_run, smoke_config):
+    from rnn_hypotheses.analysis.slowpoint_analysis import COUNT_QUANTITIES
+    from rnn_hypotheses.analysis.stats import CLAIMS_COLUMNS
+
+    cfg = smoke_config["slowpoints"]
+    n_units = smoke_config["tasks"]["decision"]["n_units"]
+    n_conditions = len(cfg["decision_inputs"]) + cfg["autonomous"]
+    folder = smoke_run / "results/decision/net01"
+    for state in ("untrained", "trained"):
+        points = artifacts.read_parquet(folder / f"slowpoints_{state}.parquet",
+                                        ["condition", "location", "method", "kind", "q",
+                                         "n_unstable", "contraction_rate", "expansion_rate"])
+        arrays = artifacts.read_npz(folder / f"slowpoints_{state}.npz",
+                                    ["locations", "eigenvalues", "unstable_vectors",
+                                     "condition_inputs"])
+        assert arrays["locations"].shape == (len(points), n_units)
+        assert arrays["condition_inputs"].shape == (n_conditions, 2)
+        exact = points[points["method"] == "exact"]
+        assert (exact["q"] <= 0.5e-20).all()  # |F| <= 1e-10: exact to rounding
+        np.testing.assert_allclose(points["contraction_rate"], -n_units / 100.0)
+        conditions = artifacts.read_parquet(folder / f"slowpoint_conditions_{state}.parquet",
+                                            ["n_stable", "n_saddle", "n_slow",
+                                             "scan_share_fixed"])
+        assert len(conditions) == n_conditions
+        assert (conditions["n_initial_states"] == cfg["n_initial_states"]).all()
+        assert (conditions["n_fixed"] >= 1).all()  # a bounded ReLU network has a fixed point
+        assert list(conditions["n_fixed"]) == [
+            (exact["condition"] == c).sum() for c in conditions["condition"]]
+
+    counts = artifacts.read_parquet(smoke_run / "results/tables/slow_points.parquet",
+                                    ["task", "state", "quantity", "mean", "ci_low", "ci_high"])
+    assert len(counts) == 2 * 2 * len(COUNT_QUANTITIES)
+    stable = counts[counts["quantity"].str.startswith("stable fixed points per")]
+    assert len(stable) == 4 and (stable["mean"] >= 1).all()
+    assert (stable["ci_low"] <= stable["mean"]).all()
+    assert (stable["mean"] <= stable["ci_high"]).all()
+    assert counts["quantity"].str.startswith("saddles per").sum() == 4
+    md = (smoke_run / "results/tables/slow_points.md").read_text()
+    assert md.count("\n| ") == len(counts) + 1
+
+    claims = artifacts.read_parquet(smoke_run / "results/tables/slow_point_claims.parquet",
+                                    CLAIMS_COLUMNS)
+    assert claims["claim"].is_unique and len(claims) == 3 + 4 * 2
+    assert set(claims["verdict"]) <= {"supported", "not supported", "inconclusive"}
+    md = (smoke_run / "results/tables/slow_point_claims.md").read_text()
+    assert md.count("\n| ") == len(claims) + 1
+
+
+def test_one_slowpoint_figure_builds_only_what_it_needs(tmp_path):
+    run = snakemake(tmp_path, "results/figures/figS5_slow_point_counts.png", "-n")
+    assert planned_jobs(run.stdout + run.stderr) == {
+        "train": 4, "simulate": 8, "slowpoints": 8, "figS5_slow_point_counts": 1}

@@ -8,7 +8,7 @@ import pandas as pd
 from .network import Network
 from .seeding import rng_for
 from .simulate import readout, simulate
-from .tasks import evaluation_conditions, make_trials, n_steps
+from .tasks import TrialBatch, evaluation_conditions, make_trials, n_steps, training_batch
 
 
 def evaluate(task: str, task_cfg: dict, network: Network, *, n_trials: int,
@@ -89,3 +89,69 @@ def performance_summary(task: str, task_cfg: dict, frame: pd.DataFrame, trace: p
     error = float(np.mean((frame["mean_output"] - frame["target"]) ** 2))
     return {"error": error, "sign_accuracy": accuracy,
             "meets_criterion": accuracy >= task_cfg["min_accuracy"]}
+
+
+def loss_batch(task: str, task_cfg: dict, network: Network, n_trials: int,
+               ) -> tuple[TrialBatch, np.ndarray]:
+    """A fixed, seeded batch from the training distribution, for comparing weight matrices.
+
+    The trials (conditions and input noise) and the internal noise are drawn from
+    streams keyed by the network's (task, seed) and the purpose ``"task_loss"``, so
+    every call for one network returns the same batch and losses of different
+    ``W_rec`` on it differ only through the weights (common random numbers).
+
+    Parameters
+    ----------
+    task, task_cfg
+        Task name and its config.yaml entry.
+    network : Network
+        Supplies the seed (``meta["seed"]``), ``dt`` and the number of units.
+    n_trials : int
+        Trials in the batch.
+
+    Returns
+    -------
+    batch : TrialBatch
+        Inputs and targets shaped (time, trial, ...), loss mask (time, 1, 1).
+    noise : ndarray, shape (time, trial, N)
+        Standard-normal draws xi_t for :func:`~rnn_hypotheses.simulate.simulate`.
+    """
+    seed = int(network.meta["seed"])
+    batch = training_batch(task, task_cfg, rng_for(task, seed, "task_loss_trials"), n_trials,
+                           dt=network.dt)
+    noise = rng_for(task, seed, "task_loss_noise").standard_normal(
+        (*batch.inputs.shape[:2], network.n_units), dtype=np.float32)
+    return batch, noise
+
+
+def task_loss(network: Network, W_rec: np.ndarray | None, task: str, task_cfg: dict, *,
+              n_trials: int = 128, batch: tuple[TrialBatch, np.ndarray] | None = None) -> float:
+    """The training loss of ``network`` with recurrent weights ``W_rec``, in NumPy.
+
+    The same quantity as the TensorFlow model's loss: the mean squared output
+    error over the time steps after the settle period and over trials, here on
+    the fixed batch of :func:`loss_batch`, with internal noise.
+
+    Parameters
+    ----------
+    network : Network
+        Supplies W_in, W_out, b, dt, tau, sigma and the seed of the batch.
+    W_rec : ndarray, shape (N, N), or None
+        Recurrent weights to evaluate; None uses ``network.W_rec``.
+    task, task_cfg
+        Task name and its config.yaml entry.
+    n_trials : int
+        Trials of the batch (ignored when ``batch`` is given).
+    batch : (TrialBatch, noise), optional
+        A batch from :func:`loss_batch`, to reuse it across many ``W_rec``.
+
+    Returns
+    -------
+    float
+        Mean squared error, in squared output units.
+    """
+    trials, noise = batch if batch is not None else loss_batch(task, task_cfg, network, n_trials)
+    r, _ = simulate(network, trials.inputs, noise=noise, W_rec=W_rec)
+    z = readout(network, r)  # (time, trial, n_outputs)
+    weights = np.broadcast_to(trials.loss_mask, z.shape)
+    return float(np.sum(weights * (z - trials.targets) ** 2) / np.sum(weights))

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import pandas as pd
+
+from . import artifacts
 from .config import network_seed
 from .network import Network, initialise_network
 
@@ -54,3 +57,33 @@ def initial_network(config: dict, task: str, net: str) -> Network:
         tau=model["tau_ms"],
         sigma=model["sigma"],
     )
+
+
+def gather_parquet(paths: Sequence[str | Path], tasks: Sequence[str], nets: Sequence[str],
+                   columns: Sequence[str] = ()) -> pd.DataFrame:
+    """Read one parquet artifact per network and stack them with ``task`` and ``net`` columns.
+
+    Parameters
+    ----------
+    paths, tasks, nets : sequences of equal length
+        The artifact of each network, and the task and network it belongs to.
+    columns : sequence of str
+        Columns every artifact must have (checked by :func:`artifacts.read_parquet`).
+
+    Returns
+    -------
+    DataFrame: ``task``, ``net``, then the artifacts' columns, in the order given.
+    """
+    frames = []
+    for path, task, net in zip(paths, tasks, nets, strict=True):
+        frame = artifacts.read_parquet(path, columns)
+        for key, value in (("task", task), ("net", net)):
+            # an artifact that names its network already must name the right one
+            if key in frame.columns:
+                if not (frame[key] == value).all():
+                    raise artifacts.ArtifactError(f"{path}: {key} is not {value!r}")
+                frame = frame.drop(columns=key)
+        frame.insert(0, "net", net)
+        frame.insert(0, "task", task)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import artifacts
+from .analysis.connectivity import mean_offdiagonal
 from .network import Network
 from .seeding import rng_for
 from .tasks import training_batch
@@ -62,12 +63,6 @@ class TrainResult:
     snapshot_steps: np.ndarray
     snapshot_weights: np.ndarray
     stop_reason: str
-
-
-def mean_offdiagonal(W: np.ndarray) -> float:
-    """Mean of the off-diagonal entries of a square matrix."""
-    n = W.shape[0]
-    return float((W.sum(dtype=np.float64) - np.trace(W, dtype=np.float64)) / (n * (n - 1)))
 
 
 def step_batch(task: str, task_cfg: dict, network: Network, settings: TrainSettings, step: int):

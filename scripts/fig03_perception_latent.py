@@ -1,0 +1,27 @@
+"""Snakemake entry point: Figure 3 (rule fig03_perception_latent)."""
+
+import pandas as pd
+
+from rnn_hypotheses import artifacts
+from rnn_hypotheses.figures.fig03_perception_latent import perception_latent_figure
+from rnn_hypotheses.figures.style import save_figure
+
+trajectories, fixed_points = [], []
+for path, net, state in zip(snakemake.input.arrays, snakemake.params.nets,
+                            snakemake.params.states, strict=True):
+    arrays = artifacts.read_npz(path, ["switching", "switching_inputs", "time_ms",
+                                       "steady_levels", "steady"])
+    if arrays["switching"].shape[1] == 0:
+        raise artifacts.ArtifactError(f"{path}: no switching trial (simulation.switching_trials)")
+    one = arrays["switching"][:, 0]  # the first switching trial, (time, d)
+    trajectories.append(pd.DataFrame({
+        "net": net, "state": state, "time_ms": arrays["time_ms"],
+        "input": arrays["switching_inputs"][:, 0],
+        "dc1": one[:, 0], "dc2": one[:, 1], "dc3": one[:, 2]}))
+    steady = arrays["steady"]
+    fixed_points.append(pd.DataFrame({
+        "net": net, "state": state, "input": arrays["steady_levels"][:, 0],
+        "dc1": steady[:, 0], "dc2": steady[:, 1], "dc3": steady[:, 2]}))
+fig = perception_latent_figure(pd.concat(trajectories, ignore_index=True),
+                               pd.concat(fixed_points, ignore_index=True))
+save_figure(fig, *snakemake.output)

@@ -1,0 +1,11 @@
+"""Snakemake entry point: Figure 4 (rule fig04_mean_weight)."""
+
+from rnn_hypotheses.analysis.training_change import step_band
+from rnn_hypotheses.figures.fig04_mean_weight import mean_weight_figure
+from rnn_hypotheses.figures.style import save_figure
+from rnn_hypotheses.pipeline import gather_parquet
+
+traces = gather_parquet(snakemake.input.histories, snakemake.params.tasks, snakemake.params.nets,
+                        ["step", "mean_weight"])
+bands = step_band(traces, "mean_weight")
+save_figure(mean_weight_figure(traces, bands), *snakemake.output)

@@ -1,0 +1,11 @@
+"""Snakemake entry point: Figure 6 (rule fig06_pi_vs_nonlinearity)."""
+
+from rnn_hypotheses.analysis.latent import band
+from rnn_hypotheses.figures.fig06_pi_vs_nonlinearity import pi_vs_nonlinearity_figure
+from rnn_hypotheses.figures.style import save_figure
+from rnn_hypotheses.pipeline import gather_parquet
+
+table = gather_parquet(snakemake.input.tables, snakemake.params.tasks, snakemake.params.nets,
+                       ["state", "theta", "pi"])
+bands = band(table, ["task", "state", "theta"], "pi")
+save_figure(pi_vs_nonlinearity_figure(table, bands), *snakemake.output)

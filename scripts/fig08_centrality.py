@@ -1,0 +1,15 @@
+"""Snakemake entry point: Figure 8 (rule fig08_centrality)."""
+
+from rnn_hypotheses.analysis.training_change import typical_network
+from rnn_hypotheses.figures.fig08_centrality import centrality_figure
+from rnn_hypotheses.figures.style import save_figure
+from rnn_hypotheses.pipeline import gather_parquet
+
+tasks, nets = snakemake.params.tasks, snakemake.params.nets
+nodes = gather_parquet(snakemake.input.nodes, tasks, nets, ["node", "initial", "final", "measure"])
+summary = gather_parquet(snakemake.input.summaries, tasks, nets,
+                         ["spearman_rho", "fraction_top_from_bottom_half", "fraction_chance"])
+# highlight the network of median rank correlation: a typical single network
+highlight = typical_network(summary, "spearman_rho")
+save_figure(centrality_figure(nodes, summary, highlight,
+                              top_fraction=snakemake.params.top_fraction), *snakemake.output)

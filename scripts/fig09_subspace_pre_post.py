@@ -1,0 +1,12 @@
+"""Snakemake entry point: Figure 9 (rule fig09_subspace_pre_post)."""
+
+from rnn_hypotheses.analysis.latent import band
+from rnn_hypotheses.figures.fig09_subspace_pre_post import subspace_pre_post_figure
+from rnn_hypotheses.figures.style import save_figure
+from rnn_hypotheses.pipeline import gather_parquet
+
+angles = gather_parquet(snakemake.input.tables, snakemake.params.tasks, snakemake.params.nets,
+                        ["dim", "angle_dca", "chance"])
+bands = band(angles, ["task", "dim"], "angle_dca")
+fig = subspace_pre_post_figure(angles, bands, orthogonal_deg=snakemake.params.orthogonal_deg)
+save_figure(fig, *snakemake.output)

@@ -1,0 +1,18 @@
+"""Snakemake entry point: Figure 10 (rule fig10_subspace_conditions)."""
+
+from rnn_hypotheses.analysis.latent import band
+from rnn_hypotheses.figures.fig10_subspace_conditions import subspace_conditions_figure
+from rnn_hypotheses.figures.style import save_figure
+from rnn_hypotheses.pipeline import gather_parquet
+
+summary = gather_parquet(snakemake.input.tables, snakemake.params.tasks, snakemake.params.nets,
+                         ["state", "condition_a", "condition_b", "condition_angle_1"])
+columns = sorted((c for c in summary.columns if c.startswith("condition_angle_")
+                  and c.removeprefix("condition_angle_").isdigit()),
+                 key=lambda c: int(c.removeprefix("condition_angle_")))
+summary["conditions"] = summary["condition_a"] + " vs " + summary["condition_b"]
+angles = summary.melt(id_vars=["task", "net", "state", "conditions"], value_vars=columns,
+                      var_name="dim", value_name="angle")
+angles["dim"] = angles["dim"].str.removeprefix("condition_angle_").astype(int)
+bands = band(angles, ["task", "state", "dim"], "angle")
+save_figure(subspace_conditions_figure(angles, bands), *snakemake.output)

@@ -1,0 +1,14 @@
+"""Snakemake entry point: Figure S1 (rule figS1_nonnormality)."""
+
+import pandas as pd
+
+from rnn_hypotheses.analysis.training_change import step_band
+from rnn_hypotheses.figures.figS1_nonnormality import NORMS, nonnormality_figure
+from rnn_hypotheses.figures.style import save_figure
+from rnn_hypotheses.pipeline import gather_parquet
+
+traces = gather_parquet(snakemake.input.tables, snakemake.params.tasks, snakemake.params.nets,
+                        ["step", *NORMS])
+bands = pd.concat([step_band(traces, norm).assign(norm=norm) for norm in NORMS],
+                  ignore_index=True)
+save_figure(nonnormality_figure(traces, bands), *snakemake.output)

@@ -1,0 +1,31 @@
+"""Snakemake entry point: Figure S4 (rule figS4_fixed_points).
+
+Each panel uses its network's own 3-D DCA subspace of that state (latent_{state}.npz,
+the projection of Figures 2 and 3).
+"""
+
+import pandas as pd
+
+from rnn_hypotheses import artifacts
+from rnn_hypotheses.analysis.slowpoint_analysis import latent_view
+from rnn_hypotheses.figures.figS4_fixed_points import fixed_points_figure
+from rnn_hypotheses.figures.style import save_figure
+
+inputs, params = snakemake.input, snakemake.params
+frames: list[list[pd.DataFrame]] = [[], [], []]
+for k, (task, state) in enumerate(zip(params.tasks, params.states, strict=True)):
+    sim = artifacts.read_npz(inputs.simulations[k], ["r", "conditions", "kind", "time_ms"])
+    latent = artifacts.read_npz(inputs.latent[k], ["coef", "mean"])
+    arrays = artifacts.read_npz(inputs.arrays[k], ["locations", "unstable_vectors",
+                                                   "condition_autonomous"])
+    points = artifacts.read_parquet(inputs.points[k], ["location", "method", "kind",
+                                                       "condition", "label", "n_unstable"])
+    # u = 0 is left out: no simulated trial runs without input, so its points lie
+    # away from the trajectories this figure is about (Figure S5 shows them).
+    view = latent_view(task, state, sim, latent["coef"], latent["mean"], arrays, points,
+                       include_autonomous=False)
+    for frame, part in zip(frames, view, strict=True):
+        frame.append(part)
+trajectories, points, modes = (pd.concat(f, ignore_index=True) for f in frames)
+save_figure(fixed_points_figure(trajectories, points, modes, net=params.net, axis_name="DC"),
+            *snakemake.output)

@@ -1,0 +1,43 @@
+"""Snakemake entry point: Figure S5 (rule figS5_slow_point_counts)."""
+
+import pandas as pd
+
+from rnn_hypotheses import artifacts
+from rnn_hypotheses.analysis.slowpoint_analysis import (
+    PER_SECOND,
+    colour_value,
+    network_statistics,
+    slow_point_counts,
+    spectrum_frame,
+)
+from rnn_hypotheses.figures.figS5_slow_point_counts import slow_point_counts_figure
+from rnn_hypotheses.figures.style import save_figure
+from rnn_hypotheses.pipeline import gather_parquet
+
+inputs, params = snakemake.input, snakemake.params
+points = gather_parquet(inputs.points, params.tasks, params.nets,
+                        ["state", "condition", "method", "kind", "n_hits", "location"])
+conditions = gather_parquet(inputs.conditions, params.tasks, params.nets,
+                            ["state", "condition", "label", "autonomous", "n_stable",
+                             "n_saddle", "dominant_slowest_rate"])
+stats = network_statistics(conditions, points)
+counts = slow_point_counts(stats)
+
+spectra = []
+for path, state in zip(inputs.example, params.example_states, strict=True):
+    arrays = artifacts.read_npz(path, ["eigenvalues", "condition_autonomous"])
+    mine = points[(points["task"] == "decision") & (points["net"] == params.net)
+                  & (points["state"] == state)].drop(columns=["task", "net"])
+    spectra.append(spectrum_frame(arrays, mine, "decision", state))
+
+rates = []
+for task, one in conditions[~conditions["autonomous"].astype(bool)].groupby("task"):
+    inputs_ = one.filter(regex=r"^input\d+$").dropna(axis=1, how="all").to_numpy(float)
+    rates.append(one[["task", "net", "state"]].assign(
+        value=colour_value(task, inputs_), rate=one["dominant_slowest_rate"] * PER_SECOND))
+per_condition = conditions.loc[conditions["task"] == "decision",
+                               ["net", "state", "condition", "label", "n_stable", "n_saddle"]]
+fig = slow_point_counts_figure(stats, counts, pd.concat(spectra, ignore_index=True),
+                               pd.concat(rates, ignore_index=True), per_condition,
+                               net=params.net)
+save_figure(fig, *snakemake.output)

@@ -1,0 +1,157 @@
+"""Snakemake entry point: latent spaces of one network in one state (rule latent).
+
+1. DCA of the simulated trajectories from ``latent.n_init`` random starts (all kept:
+   the uniqueness analysis of Fig. S3).
+2. The leaky-ReLU family (Fig. 6): each angle theta re-simulates the network on the
+   inputs and noise of sim_{state}.npz (theta = 0 must reproduce it) and fits DCA
+   from ``latent.theta_n_init`` random starts, the step-1 subspace and the previous
+   angle's optimum; a second sweep, from pi/4 back to 0, restarts each angle from
+   the next angle's optimum. DCA's objective has local maxima, and this
+   continuation finds higher ones than random starts alone.
+3. The best subspace found at theta = 0 (the simulation itself) is the state's DCA
+   subspace: PCA of the same activity, the angles of both to the readout, DCA of
+   each input condition, steady states and switching trajectories in its coordinates.
+"""
+
+import time
+
+import numpy as np
+import pandas as pd
+
+from rnn_hypotheses import artifacts
+from rnn_hypotheses.analysis.latent import (
+    chance_vector_angle,
+    condition_groups,
+    fit_dca,
+    improve_fit,
+    pca_of,
+    readout_angles,
+    restart_table,
+    simulation_noise,
+    steady_states,
+    theta_grid,
+)
+from rnn_hypotheses.analysis.subspaces import principal_angles
+from rnn_hypotheses.config import ConfigError
+from rnn_hypotheses.pipeline import job_log, network_config
+from rnn_hypotheses.seeding import rng_for
+from rnn_hypotheses.simulate import simulate
+
+log = job_log(snakemake.log[0])
+config, task, net = snakemake.config, snakemake.wildcards.task, snakemake.wildcards.net
+state = snakemake.wildcards.state
+cfg = config["latent"]
+d, T, tolerance = cfg["d"], cfg["T"], cfg["silent_tolerance"]
+network = artifacts.read_network(snakemake.input.network)
+seed = int(network.meta["seed"])
+sim = artifacts.read_npz(snakemake.input.simulation,
+                         ["r", "inputs", "conditions", "kind", "time_ms"])
+r, inputs, conditions, kind = sim["r"], sim["inputs"], sim["conditions"], sim["kind"]
+N = r.shape[-1]
+window = max(1, int(round(cfg["steady_ms"] / network.dt)))
+if window > r.shape[0]:
+    raise ConfigError(f"latent.steady_ms ({cfg['steady_ms']}) is longer than the simulated "
+                      f"trials (simulation.duration_ms = {config['simulation']['duration_ms']})")
+
+# --- 1. random starts on the simulation -------------------------------------------------
+start = time.perf_counter()
+random_fit = fit_dca(r, d, T, cfg["n_init"], rng_for(task, seed, f"dca_{state}"),
+                     tolerance=tolerance)
+log(f"{task}/{net} {state}: DCA on {random_fit.active.sum()} of {N} active units, "
+    f"random starts {np.round(random_fit.restart_pis, 4)} nats, "
+    f"{time.perf_counter() - start:.1f} s")
+
+# --- 2. the leaky-ReLU family, swept up and down ------------------------------------------
+thetas = theta_grid(cfg["n_thetas"])
+noise = simulation_noise(task, seed, (*inputs.shape[:2], N), config["simulation"]["noise"])
+W_rec = network.W_rec_init if state == "untrained" else network.W_rec
+fits, max_rates, seconds = [], [], []
+for k, theta in enumerate(thetas):
+    start = time.perf_counter()
+    if k == 0:
+        # stored as float32, as the simulate rule stores r
+        r_theta = simulate(network, inputs, noise=noise, W_rec=W_rec)[0].astype(np.float32)
+        if not np.allclose(r_theta, r, rtol=1e-5, atol=1e-6):
+            raise artifacts.ArtifactError(
+                f"{snakemake.input.simulation}: re-simulating does not reproduce r (max "
+                f"difference {np.abs(r_theta - r).max():.3g}); its inputs or noise differ")
+        fits.append(random_fit)
+        max_rates.append(float(np.abs(r).max()))
+    else:
+        r_theta = simulate(network, inputs, noise=noise, W_rec=W_rec, theta=theta)[0].astype(
+            np.float32)
+        warm = [("theta 0", random_fit.coef), ("previous theta", fits[-1].coef)]
+        fits.append(fit_dca(r_theta, d, T, cfg["theta_n_init"],
+                            rng_for(task, seed, f"dca_theta_{state}", k),
+                            tolerance=tolerance, warm_starts=warm))
+        max_rates.append(float(np.abs(r_theta).max()))
+    seconds.append(time.perf_counter() - start)
+for k in range(len(thetas) - 2, -1, -1):
+    start = time.perf_counter()
+    fits[k] = improve_fit(fits[k], T, [("next theta", fits[k + 1].coef)])
+    seconds[k] += time.perf_counter() - start
+pi_theta = pd.DataFrame({
+    "task": task, "net": net, "state": state, "theta": thetas, "slope": np.tan(thetas),
+    "pi": [f.pi for f in fits], "pi_random": [float(f.restart_pis.max()) for f in fits],
+    "start": [f.start for f in fits], "n_active": [int(f.active.sum()) for f in fits],
+    "max_rate": max_rates, "seconds": seconds,
+})
+for row in pi_theta.itertuples():
+    log(f"  theta {np.degrees(row.theta):5.1f} deg: PI {row.pi:.4g} nats (from {row.start}; "
+        f"best random start {row.pi_random:.4g}), max |r| {row.max_rate:.3g}, "
+        f"{row.seconds:.1f} s")
+
+# --- 3. the state's subspaces --------------------------------------------------------------
+fit = fits[0]
+restarts = restart_table(fit.restart_coefs, fit.restart_pis, cfg["unique_angle_deg"],
+                         best=(fit.coef, fit.pi))
+pca = pca_of(r, d, fit.active)
+angles = readout_angles(network.W_out, {"dca": fit.coef, "pca": pca})
+
+groups = condition_groups(task, conditions, kind)
+condition_fits = []
+for g, (label, trials) in enumerate(groups):
+    start = time.perf_counter()
+    condition_fits.append(fit_dca(r[:, trials], d, T, cfg["condition_n_init"],
+                                  rng_for(task, seed, f"dca_condition_{state}", g),
+                                  tolerance=tolerance))
+    log(f"  condition {label!r}: {len(trials)} trials, PI {condition_fits[-1].pi:.4g} nats, "
+        f"{time.perf_counter() - start:.1f} s")
+condition_angles = principal_angles(condition_fits[0].coef, condition_fits[1].coef)
+levels, states = steady_states(r, conditions, kind, window)
+switching = kind == "switching"
+
+row = {
+    "task": task, "net": net, "state": state, "n_units": N, "n_active": int(fit.active.sum()),
+    "d": d, "T": T, "pi": fit.pi, "pi_start": fit.start, "pca_pi": fit.pi_of(pca),
+    "readout_dca": angles["dca"], "readout_pca": angles["pca"],
+    "readout_chance": chance_vector_angle(N, d),
+    "unique_share": float(restarts["same_as_best"].mean()),
+    "pi_spread": float(restarts["pi_gap"].max()), "n_starts": len(restarts),
+    "condition_a": groups[0][0], "condition_b": groups[1][0],
+    "condition_pi_a": condition_fits[0].pi, "condition_pi_b": condition_fits[1].pi,
+    **{f"condition_angle_{k + 1}": a for k, a in enumerate(condition_angles)},
+    "condition_angle_mean": float(condition_angles.mean()),
+}
+log(f"  DCA PI {fit.pi:.4g} nats (from {fit.start}), PCA PI {row['pca_pi']:.4g}; readout "
+    f"angle DCA {angles['dca']:.1f}, PCA {angles['pca']:.1f} deg; condition angles "
+    f"{np.round(condition_angles, 1)}; {restarts['same_as_best'].sum()} of {len(restarts)} "
+    f"random starts on the best subspace")
+
+provenance = dict(network_config(config, task, net), state=state, latent=cfg,
+                  simulation=config["simulation"])
+artifacts.write_npz(snakemake.output.arrays, {
+    "coef": fit.coef, "pca": pca, "mean": fit.mean, "active": fit.active,
+    "restart_coefs": fit.restart_coefs, "restart_pis": fit.restart_pis,
+    "condition_coefs": np.stack([f.coef for f in condition_fits]),
+    "condition_labels": np.array([label for label, _ in groups]),
+    "condition_angles": condition_angles,
+    "steady_levels": levels, "steady": fit.project(states),
+    "switching": fit.project(r[:, switching]),
+    "switching_inputs": inputs[:, switching, 0], "time_ms": sim["time_ms"],
+    "thetas": thetas, "theta_coefs": np.stack([f.coef for f in fits]),
+}, provenance)
+artifacts.write_parquet(snakemake.output.summary, pd.DataFrame([row]), provenance)
+artifacts.write_parquet(snakemake.output.restarts,
+                        restarts.assign(task=task, net=net, state=state), provenance)
+artifacts.write_parquet(snakemake.output.pi_theta, pi_theta, provenance)

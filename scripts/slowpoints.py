@@ -1,0 +1,50 @@
+"""Snakemake entry point: fixed and slow points of one network in one state (rule slowpoints).
+
+At each input condition of ``config["slowpoints"]`` the exact fixed-point finder,
+the slow-point finder (and the Adam baseline, if configured) start from the same
+initial states, drawn from the simulated trajectories of sim_{state}.npz with
+jitter; the report's own trajectory scan runs on the simulated trials held at
+that condition.
+"""
+
+import os
+import time
+
+from rnn_hypotheses import artifacts
+from rnn_hypotheses.analysis.slowpoint_analysis import analyse_network, input_conditions
+from rnn_hypotheses.config import ConfigError
+from rnn_hypotheses.pipeline import job_log, network_config
+from rnn_hypotheses.seeding import rng_for
+
+log = job_log(snakemake.log[0])
+config, task, net = snakemake.config, snakemake.wildcards.task, snakemake.wildcards.net
+state = snakemake.wildcards.state
+cfg = config["slowpoints"]
+network = artifacts.read_network(snakemake.input.network)
+seed = int(network.meta["seed"])
+sim = artifacts.read_npz(snakemake.input.simulation, ["r", "inputs", "conditions", "kind"])
+try:
+    conditions = input_conditions(task, config["tasks"][task], cfg)
+except ValueError as error:
+    raise ConfigError(str(error)) from error
+W_rec = network.W_rec_init if state == "untrained" else network.W_rec
+# Snakemake caps BLAS at the rule's threads through these variables; say what it got.
+blas = os.environ.get("OPENBLAS_NUM_THREADS", os.environ.get("OMP_NUM_THREADS", "unset"))
+log(f"{task}/{net} {state}: {len(conditions)} input conditions, "
+    f"{cfg['n_initial_states']} initial states each, methods {cfg['methods']}, "
+    f"{snakemake.threads} thread(s) (BLAS threads {blas})")
+start = time.perf_counter()
+result = analyse_network(
+    W_rec, network.W_in, network.b, tau=network.tau, dt=network.dt, sigma=network.sigma,
+    trajectories=sim["r"], sim_inputs=sim["inputs"], sim_conditions=sim["conditions"],
+    sim_kind=sim["kind"], conditions=conditions, cfg=cfg,
+    rng=rng_for(task, seed, f"slowpoint_starts_{state}"), log=log)
+log(f"{task}/{net} {state}: {len(result.points)} points in {time.perf_counter() - start:.1f} s")
+
+provenance = dict(network_config(config, task, net), state=state, slowpoints=cfg,
+                  simulation=config["simulation"])
+labels = {"task": task, "net": net, "state": state}
+artifacts.write_parquet(snakemake.output.points, result.points.assign(**labels), provenance)
+artifacts.write_parquet(snakemake.output.conditions, result.conditions.assign(**labels),
+                        provenance)
+artifacts.write_npz(snakemake.output.arrays, result.arrays, provenance)

@@ -1,0 +1,1 @@
+"""Pure-array analyses of trained networks (connectivity, centrality, statistics, ...)."""

@@ -1,0 +1,731 @@
+"""Latent spaces of the simulated networks (report, sections 4, 5.1, 5.2 and 5.3).
+
+Pure functions of arrays that the latent stage of the workflow wires to files:
+
+- :func:`fit_dca` fits DCA to ReLU activity after dropping silent units, and
+  returns the subspace in the full unit space, together with every random
+  restart (the uniqueness analysis of Fig. S3) and any warm starts;
+- :func:`theta_grid`, :func:`simulation_noise` and :func:`leaky_relu_curves`
+  serve the leaky-ReLU family of Figs. 5 and 6;
+- :func:`condition_groups`, :func:`steady_states`, :func:`restart_table`,
+  :func:`readout_angles`, :func:`chance_vector_angle` and
+  :func:`random_subspace_angles` give the numbers behind Figs. 2, 3, 9, 10, 11;
+- :func:`network_table`, :func:`band` and :func:`latent_claims` summarise across
+  networks for the figures and the claims table.
+
+Conventions: activity arrays are ``(time, trial, unit)``; subspaces are
+``(unit, d)`` matrices with orthonormal columns; angles are in degrees; PI is in
+nats; ``theta`` is the leaky-ReLU angle in radians (0: ReLU, pi/4: linear).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from ..seeding import rng_for
+from ..simulate import leaky_relu
+from .dca import DynamicalComponentsAnalysis, cross_covariances, predictive_information
+from .subspaces import orthonormal_basis, pca_basis, principal_angles, vector_subspace_angle
+
+__all__ = [
+    "LATENT_CLAIMS",
+    "UNSTABLE_GROWTH",
+    "SubspaceFit",
+    "active_units",
+    "band",
+    "chance_vector_angle",
+    "condition_groups",
+    "embed",
+    "fit_dca",
+    "improve_fit",
+    "latent_claims",
+    "leaky_relu_curves",
+    "network_table",
+    "pca_of",
+    "random_subspace_angles",
+    "readout_angles",
+    "restart_table",
+    "simulation_noise",
+    "steady_states",
+    "theta_grid",
+]
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+def theta_grid(n: int) -> NDArray[np.float64]:
+    """``n`` evenly spaced leaky-ReLU angles from 0 (ReLU) to pi/4 (linear), in radians."""
+    if n < 2:
+        raise ValueError(f"need at least two angles, got {n}")
+    return np.linspace(0.0, np.pi / 4, n)
+
+
+def simulation_noise(task: str, seed: int, shape: tuple[int, int, int], enabled: bool
+                     ) -> NDArray[np.float32] | None:
+    """The standard-normal draws behind ``sim_{state}.npz`` (rule simulate).
+
+    Re-drawn from the same stream, ``rng_for(task, seed, "sim_noise")``, so that a
+    network can be re-simulated with another activation on exactly the inputs and
+    noise of the stored simulation. Callers check that theta = 0 reproduces it.
+
+    Parameters
+    ----------
+    task : str
+    seed : int
+        The network's seed.
+    shape : tuple (time, trial, unit)
+    enabled : bool
+        ``simulation.noise`` of the config; False gives None (noise off).
+
+    Returns
+    -------
+    ndarray of float32, shape ``shape``, or None.
+    """
+    if not enabled:
+        return None
+    return rng_for(task, seed, "sim_noise").standard_normal(shape, dtype=np.float32)
+
+
+def leaky_relu_curves(thetas: ArrayLike, x: ArrayLike) -> pd.DataFrame:
+    """The activation of every leaky-ReLU angle on a grid of pre-activations (Fig. 5).
+
+    Parameters
+    ----------
+    thetas : array, shape (k,)
+        Angles in radians.
+    x : array, shape (m,)
+        Pre-activations (dimensionless).
+
+    Returns
+    -------
+    DataFrame with k * m rows: theta, slope (tan theta below zero), x, y.
+    """
+    x = np.asarray(x, dtype=float)
+    rows = [pd.DataFrame({"theta": float(t), "slope": float(np.tan(t)), "x": x,
+                          "y": leaky_relu(x, float(t))}) for t in np.asarray(thetas, float)]
+    return pd.concat(rows, ignore_index=True)
+
+
+def condition_groups(task: str, conditions: ArrayLike, kind: ArrayLike
+                     ) -> list[tuple[str, NDArray[np.int64]]]:
+    """Trials of the two input conditions whose latent spaces are compared (Fig. 10).
+
+    Perception: held trials at the first and at the second input level (the
+    report's 0.5 and 0.8). Decision: held trials with input 1 > input 2 and those
+    with input 2 > input 1 (the two answers); trials with equal inputs belong to
+    neither. Switching trials belong to no group.
+
+    Parameters
+    ----------
+    task : {"perception", "decision"}
+    conditions : array, shape (trial, n_inputs)
+        Held input level(s) of each trial; NaN for switching trials.
+    kind : array of str, shape (trial,)
+        ``"held"`` or ``"switching"``.
+
+    Returns
+    -------
+    list of two (label, trial indices) pairs.
+    """
+    conditions = np.asarray(conditions, dtype=float)
+    held = np.asarray(kind) == "held"
+    if task == "perception":
+        levels = np.unique(conditions[held, 0])
+        if levels.size < 2:
+            raise ValueError("perception needs held trials at two input levels")
+        return [(f"input {level:g}", np.flatnonzero(held & np.isclose(conditions[:, 0], level)))
+                for level in levels[:2]]
+    if task == "decision":
+        u1, u2 = conditions[:, 0], conditions[:, 1]
+        return [("input 1 > input 2", np.flatnonzero(held & (u1 > u2))),
+                ("input 2 > input 1", np.flatnonzero(held & (u2 > u1)))]
+    raise ValueError(f"unknown task {task!r}")
+
+
+def steady_states(r: ArrayLike, conditions: ArrayLike, kind: ArrayLike, window: int
+                  ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Mean activity at the end of the held trials, one state per input condition.
+
+    Parameters
+    ----------
+    r : array, shape (time, trial, unit)
+    conditions : array, shape (trial, n_inputs)
+    kind : array of str, shape (trial,)
+    window : int
+        Steps at the end of each trial to average over (the settled part).
+
+    Returns
+    -------
+    levels : ndarray, shape (k, n_inputs)
+        The distinct held conditions, sorted lexicographically.
+    states : ndarray, shape (k, unit)
+        Mean rate over the window and over the trials of each condition.
+    """
+    r = np.asarray(r, dtype=float)
+    conditions = np.asarray(conditions, dtype=float)
+    if not 1 <= window <= r.shape[0]:
+        raise ValueError(f"window must be between 1 and {r.shape[0]} steps, got {window}")
+    held = np.flatnonzero(np.asarray(kind) == "held")
+    levels, inverse = np.unique(conditions[held], axis=0, return_inverse=True)
+    end = r[-window:, held].mean(axis=0)  # (held trial, unit)
+    states = np.stack([end[inverse.ravel() == k].mean(axis=0) for k in range(len(levels))])
+    return levels, states
+
+
+# ----------------------------------------------------------------------------- DCA fits
+
+
+def active_units(r: ArrayLike, tolerance: float, min_units: int = 1) -> NDArray[np.bool_]:
+    """Units whose activity varies: variance above ``tolerance`` times the largest.
+
+    A ReLU unit that never crosses threshold has zero rate throughout. Such a
+    unit carries no information, but DCA cannot tell it from any other direction
+    of zero variance and gives it arbitrary loadings, so it is left out of a fit.
+
+    Parameters
+    ----------
+    r : array, shape (..., unit)
+    tolerance : float
+        Relative variance below which a unit is silent.
+    min_units : int
+        At least this many units are kept (those of largest variance), so that
+        a d-dimensional fit stays possible.
+
+    Returns
+    -------
+    ndarray of bool, shape (unit,)
+    """
+    r = np.asarray(r)
+    var = r.reshape(-1, r.shape[-1]).astype(float).var(axis=0)
+    keep = var > tolerance * var.max() if var.max() > 0 else np.zeros(var.shape, bool)
+    if keep.sum() < min_units:
+        keep[np.argsort(var)[::-1][:min_units]] = True
+    return keep
+
+
+def embed(basis: ArrayLike, active: ArrayLike) -> NDArray[np.float64]:
+    """Zero-pad a basis of the active units to the full unit space.
+
+    Parameters
+    ----------
+    basis : array, shape (n_active, d)
+    active : array of bool, shape (unit,)
+
+    Returns
+    -------
+    ndarray, shape (unit, d): rows of silent units are zero, so orthonormal
+    columns stay orthonormal.
+    """
+    basis = np.asarray(basis, dtype=float)
+    active = np.asarray(active, dtype=bool)
+    out = np.zeros((active.size, basis.shape[1]))
+    out[active] = basis
+    return out
+
+
+@dataclass(frozen=True)
+class SubspaceFit:
+    """A DCA fit in the full unit space.
+
+    Attributes
+    ----------
+    coef : ndarray, shape (unit, d)
+        Orthonormal basis of the highest-PI subspace found (zero on silent units).
+    pi : float
+        Its predictive information, nats.
+    start : str
+        Which start found it: ``"random"`` or the name of a warm start.
+    restart_coefs : ndarray, shape (n_init, unit, d)
+        The solution of every random start, in the order run.
+    restart_pis : ndarray, shape (n_init,)
+        Their PIs, nats.
+    active : ndarray of bool, shape (unit,)
+        Units included in the fit.
+    mean : ndarray, shape (unit,)
+        Mean activity over all samples (subtract before projecting).
+    cross_covs : ndarray, shape (2T, n_active, n_active)
+        Cross-covariances of the active units (for the PI of other subspaces).
+    """
+
+    coef: NDArray[np.float64]
+    pi: float
+    start: str
+    restart_coefs: NDArray[np.float64]
+    restart_pis: NDArray[np.float64]
+    active: NDArray[np.bool_]
+    mean: NDArray[np.float64]
+    cross_covs: NDArray[np.float64]
+
+    def pi_of(self, basis: ArrayLike) -> float:
+        """PI (nats) of another full-space subspace on this fit's data, e.g. PCA's."""
+        restricted = np.asarray(basis, dtype=float)[self.active]
+        return predictive_information(self.cross_covs, orthonormal_basis(restricted))
+
+    def project(self, r: ArrayLike) -> NDArray[np.float64]:
+        """Coordinates of activity ``(..., unit)`` in the subspace, ``(..., d)``."""
+        return (np.asarray(r, dtype=float) - self.mean) @ self.coef
+
+
+def fit_dca(
+    r: ArrayLike,
+    d: int,
+    T: int,
+    n_init: int,
+    rng: np.random.Generator,
+    *,
+    tolerance: float = 1e-8,
+    warm_starts: Sequence[tuple[str, ArrayLike]] = (),
+) -> SubspaceFit:
+    """DCA of network activity, silent units left out, from random and warm starts.
+
+    Parameters
+    ----------
+    r : array, shape (time, trial, unit)
+        Rates.
+    d : int
+        Dimension of the subspace.
+    T : int
+        Half window in time steps (PI between ``T`` past and ``T`` future steps).
+    n_init : int
+        Random orthonormal starts (at least 1); their solutions are kept in
+        ``restart_coefs``/``restart_pis`` for the uniqueness analysis.
+    rng : numpy.random.Generator
+        Source of the random starts.
+    tolerance : float
+        Relative variance below which a unit is silent (:func:`active_units`).
+    warm_starts : sequence of (name, array of shape (unit, d))
+        Further starting subspaces in the full unit space (see :func:`improve_fit`).
+
+    Returns
+    -------
+    SubspaceFit
+    """
+    r = np.asarray(r)
+    N = r.shape[-1]
+    active = active_units(r, tolerance, min_units=d)
+    x = r[..., active].astype(float)
+    mean_active = x.reshape(-1, x.shape[-1]).mean(axis=0)
+    C = cross_covariances(x, T, mean=mean_active)
+    random = DynamicalComponentsAnalysis(d, T, n_init=max(1, n_init), random_state=rng)
+    random.fit_cross_covs(C)
+    fit = SubspaceFit(
+        coef=embed(random.coef_, active),
+        pi=float(random.pi_),
+        start="random",
+        restart_coefs=np.stack([embed(V, active) for V in random.restart_coefs_]),
+        restart_pis=np.asarray(random.restart_pis_, dtype=float),
+        active=active,
+        mean=np.asarray(r, dtype=float).reshape(-1, N).mean(axis=0),
+        cross_covs=C,
+    )
+    return improve_fit(fit, T, warm_starts)
+
+
+def improve_fit(fit: SubspaceFit, T: int, warm_starts: Sequence[tuple[str, ArrayLike]]
+                ) -> SubspaceFit:
+    """Run DCA from further starting subspaces and keep whichever PI is highest.
+
+    DCA's objective can have several local maxima, and random starts may all
+    land on the same lower one; starting from the optimum of a neighbouring
+    problem (e.g. the next leaky-ReLU angle) often reaches a higher one.
+
+    Parameters
+    ----------
+    fit : SubspaceFit
+        A fit whose cross-covariances and active units are reused.
+    T : int
+        Half window in time steps (as in the fit).
+    warm_starts : sequence of (name, array of shape (unit, d))
+        Starting subspaces in the full unit space. A start whose rows on the
+        active units do not span ``d`` dimensions is skipped.
+
+    Returns
+    -------
+    SubspaceFit
+        ``fit`` itself, or a copy with the better ``coef``, ``pi`` and ``start``
+        (the random starts are left as they were).
+    """
+    d = fit.coef.shape[1]
+    for name, start in warm_starts:
+        V = orthonormal_basis(np.asarray(start, dtype=float)[fit.active])
+        if V.shape[1] < d:
+            continue
+        warm = DynamicalComponentsAnalysis(d, T, init=V).fit_cross_covs(fit.cross_covs)
+        if warm.pi_ > fit.pi:
+            fit = replace(fit, coef=embed(warm.coef_, fit.active), pi=float(warm.pi_),
+                          start=name)
+    return fit
+
+
+def pca_of(r: ArrayLike, d: int, active: ArrayLike) -> NDArray[np.float64]:
+    """Leading ``d`` principal axes of the active units' activity, in the full unit space.
+
+    Parameters
+    ----------
+    r : array, shape (time, trial, unit)
+    d : int
+    active : array of bool, shape (unit,)
+
+    Returns
+    -------
+    ndarray, shape (unit, d), orthonormal, zero on inactive units (which have
+    no variance, so PCA would give them no weight anyway).
+    """
+    active = np.asarray(active, dtype=bool)
+    return embed(pca_basis(np.asarray(r)[..., active], d), active)
+
+
+# ----------------------------------------------------------------------------- angles
+
+
+def restart_table(restart_coefs: ArrayLike, restart_pis: ArrayLike, unique_angle: float,
+                  best: tuple[ArrayLike, float] | None = None) -> pd.DataFrame:
+    """How far every random DCA start ended from the best subspace (Fig. S3).
+
+    Parameters
+    ----------
+    restart_coefs : array, shape (n_init, unit, d)
+    restart_pis : array, shape (n_init,)
+        PI of each start, nats.
+    unique_angle : float
+        A start found the best subspace when all its principal angles to it are
+        below this, in degrees.
+    best : (array of shape (unit, d), float), optional
+        The best subspace known and its PI, if another search (e.g. warm starts)
+        found a better one than every random start; by default the best start.
+
+    Returns
+    -------
+    DataFrame with n_init rows: restart, pi, pi_gap (best PI minus this one,
+    nats), max_angle and mean_angle (principal angles to the best subspace,
+    degrees), same_as_best (bool), best (bool: the random start with the highest PI).
+    """
+    coefs = np.asarray(restart_coefs, dtype=float)
+    pis = np.asarray(restart_pis, dtype=float)
+    top = int(np.argmax(pis))
+    best_coef, best_pi = (coefs[top], pis[top]) if best is None else best
+    best_pi = max(float(best_pi), float(pis[top]))
+    angles = np.stack([principal_angles(V, best_coef) for V in coefs])
+    frame = pd.DataFrame({
+        "restart": np.arange(len(pis)),
+        "pi": pis,
+        "pi_gap": best_pi - pis,
+        "max_angle": angles.max(axis=1),
+        "mean_angle": angles.mean(axis=1),
+    })
+    frame["same_as_best"] = frame["max_angle"] < unique_angle
+    frame["best"] = frame["restart"] == top
+    return frame
+
+
+def readout_angles(W_out: ArrayLike, bases: dict[str, ArrayLike]) -> dict[str, float]:
+    """Angle between the readout vector and each latent subspace (Fig. 11).
+
+    Parameters
+    ----------
+    W_out : array, shape (1, unit) or (unit,)
+        The readout (one output).
+    bases : dict of name -> array of shape (unit, d)
+
+    Returns
+    -------
+    dict of name -> angle in degrees (0: the readout lies in the subspace, 90:
+    it is orthogonal to it).
+    """
+    w = np.asarray(W_out, dtype=float)
+    if w.ndim == 2:
+        if w.shape[0] != 1:
+            raise ValueError(f"expected one readout, got W_out of shape {w.shape}")
+        w = w[0]
+    return {name: vector_subspace_angle(w, basis) for name, basis in bases.items()}
+
+
+def chance_vector_angle(n: int, d: int) -> float:
+    """Typical angle between a fixed vector and a uniformly random d-dim subspace of R^n.
+
+    The squared cosine of that angle has mean d / n, so the angle whose cosine
+    is ``sqrt(d / n)`` is the chance level of a readout angle, in degrees.
+    """
+    return float(np.degrees(np.arccos(np.sqrt(d / n))))
+
+
+def random_subspace_angles(n: int, d: int, n_draws: int = 200, seed: int = 0
+                           ) -> NDArray[np.float64]:
+    """Mean principal angles between two uniformly random d-dim subspaces of R^n.
+
+    The chance level against which "nearly orthogonal" subspaces are judged: in
+    many dimensions two random subspaces are close to orthogonal already.
+
+    Parameters
+    ----------
+    n, d : int
+    n_draws : int
+        Random pairs averaged.
+    seed : int
+
+    Returns
+    -------
+    ndarray, shape (d,): mean angle of each rank (ascending), degrees.
+    """
+    rng = np.random.default_rng(seed)
+    angles = [principal_angles(rng.standard_normal((n, d)), rng.standard_normal((n, d)))
+              for _ in range(n_draws)]
+    return np.mean(angles, axis=0)
+
+
+# ----------------------------------------------------------------------------- summaries
+
+
+def band(frame: pd.DataFrame, by: Sequence[str], value: str, *, n_boot: int = 2000,
+         seed: int = 0) -> pd.DataFrame:
+    """Mean over networks and its 95% percentile-bootstrap interval, per group.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per network and group; columns ``by`` and ``value``.
+    by : sequence of str
+        Grouping columns (e.g. task, state, theta).
+    value : str
+    n_boot, seed
+        Bootstrap resamples and seed (:func:`.stats.bootstrap_ci`).
+
+    Returns
+    -------
+    DataFrame: the ``by`` columns, mean, ci_low, ci_high, n.
+    """
+    from .stats import bootstrap_ci  # scipy.stats is slow to import; only summaries need it
+
+    rows = []
+    for key, part in frame.groupby(list(by), sort=True):
+        x = part[value].to_numpy(dtype=float)
+        x = x[np.isfinite(x)]
+        low, high = bootstrap_ci(x, n_boot=n_boot, seed=seed)
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append({**dict(zip(by, key, strict=True)), "mean": float(x.mean()) if x.size
+                     else float("nan"), "ci_low": low, "ci_high": high, "n": int(x.size)})
+    return pd.DataFrame(rows)
+
+
+def network_table(latent: pd.DataFrame, pi_theta: pd.DataFrame, change: pd.DataFrame
+                  ) -> pd.DataFrame:
+    """One row per network with every statistic the latent claims test.
+
+    Parameters
+    ----------
+    latent : DataFrame
+        The ``latent_{state}.parquet`` rows of every network: task, net, state,
+        pi, readout_dca, readout_pca, readout_chance, condition_angle_mean,
+        unique_share, pi_spread, n_units.
+    pi_theta : DataFrame
+        The ``pi_theta_{state}.parquet`` rows: task, net, state, theta, pi and,
+        optionally, max_rate (largest |rate| of the simulation at that angle).
+    change : DataFrame
+        The ``latent_change.parquet`` rows: task, net, dim, angle_dca, chance.
+
+    Returns
+    -------
+    DataFrame, one row per (task, net): ``<statistic>_<state>`` for the
+    per-state statistics, ``pi_theta0_<state>`` and ``pi_thetamax_<state>`` (PI at
+    the smallest and largest angle; ``max_rate_...`` likewise, where given),
+    ``prepost_min_angle``, ``prepost_mean_angle`` and ``prepost_chance_min`` (the
+    chance level of the smallest angle).
+    """
+    keys = ["task", "net"]
+    per_state = ["pi", "readout_dca", "readout_pca", "readout_chance", "condition_angle_mean",
+                 "unique_share", "pi_spread"]
+    wide = latent.pivot_table(index=keys, columns="state", values=per_state, aggfunc="first")
+    wide.columns = [f"{stat}_{state}" for stat, state in wide.columns]
+    ends = pi_theta.loc[pi_theta["theta"].isin([pi_theta["theta"].min(),
+                                                pi_theta["theta"].max()])].copy()
+    ends["end"] = np.where(np.isclose(ends["theta"], pi_theta["theta"].min()), "theta0",
+                           "thetamax")
+    values = ["pi", "max_rate"] if "max_rate" in ends.columns else ["pi"]
+    pis = ends.pivot_table(index=keys, columns=["end", "state"], values=values, aggfunc="first")
+    pis.columns = [f"{value}_{end}_{state}" for value, end, state in pis.columns]
+    angles = change.groupby(keys).agg(prepost_min_angle=("angle_dca", "min"),
+                                      prepost_mean_angle=("angle_dca", "mean"),
+                                      prepost_chance_min=("chance", "min"))
+    return wide.join(pis, how="outer").join(angles, how="outer").reset_index()
+
+
+@dataclass(frozen=True)
+class LatentClaim:
+    """One claim of the latent claims table (one row per task, or per task and state).
+
+    Attributes
+    ----------
+    key : str
+    text : str
+        The claim in words.
+    section : str
+        Where the report makes it.
+    statistic : str
+        The per-network statistic, in words.
+    column : str
+        Column of :func:`network_table` holding it (``{state}`` filled in for
+        per-state claims).
+    kind : {"one_sample", "paired"}
+    other : str or None
+        The paired column (``paired``).
+    reference : float or str
+        Null value, or a name of a :func:`latent_claims` threshold.
+    alternative : {"greater", "less"}
+    absolute : bool
+        Test ``|column - other|`` against the reference (an equivalence margin).
+    per_state : bool
+        One row per state (untrained, trained) instead of one per task.
+    """
+
+    key: str
+    text: str
+    section: str
+    statistic: str
+    column: str
+    kind: str = "paired"
+    other: str | None = None
+    reference: float | str = 0.0
+    alternative: str = "greater"
+    absolute: bool = False
+    per_state: bool = False
+
+
+LATENT_CLAIMS: tuple[LatentClaim, ...] = (
+    LatentClaim("pi_relu", "trained PI < untrained PI at theta = 0 (ReLU)", "5.1",
+                "maximal PI of a d-dim DCA projection at theta = 0, trained minus untrained "
+                "(nats)", "pi_theta0_trained", other="pi_theta0_untrained", alternative="less"),
+    LatentClaim("pi_linear", "trained PI >= untrained PI at theta = pi/4 (linear)", "5.1",
+                "maximal PI at theta = pi/4, trained minus untrained (nats); tested as "
+                "'greater'", "pi_thetamax_trained", other="pi_thetamax_untrained"),
+    LatentClaim("pi_gap_grows", "the trained-minus-untrained PI gap grows from theta = 0 to "
+                "pi/4", "5.1", "PI gap (trained minus untrained) at pi/4 minus that at 0 (nats)",
+                "pi_gap_thetamax", other="pi_gap_theta0"),
+    LatentClaim("prepost_orthogonal", "DCA subspaces before and after training are nearly "
+                "orthogonal in the first dimensions", "5.2",
+                "smallest principal angle between the untrained and trained DCA subspaces "
+                "(degrees), vs the threshold", "prepost_min_angle", kind="one_sample",
+                reference="orthogonal_deg"),
+    LatentClaim("conditions_unchanged", "condition-subspace angles barely change with training",
+                "5.2", "|trained - untrained| mean principal angle between the two condition "
+                "subspaces (degrees), vs the margin", "condition_angle_mean_trained",
+                other="condition_angle_mean_untrained", reference="unchanged_margin_deg",
+                alternative="less", absolute=True),
+    LatentClaim("readout_dca_away", "the DCA latent space moves away from the readout with "
+                "training", "5.3", "angle between W_out and the DCA subspace, trained minus "
+                "untrained (degrees)", "readout_dca_trained", other="readout_dca_untrained"),
+    LatentClaim("readout_pca_away", "the PCA latent space moves away from the readout with "
+                "training", "5.3", "angle between W_out and the PCA subspace, trained minus "
+                "untrained (degrees)", "readout_pca_trained", other="readout_pca_untrained"),
+    LatentClaim("dca_beyond_pca", "DCA is further from the readout than PCA (trained)", "5.3",
+                "angle between W_out and the DCA subspace minus that to the PCA subspace, "
+                "trained networks (degrees)", "readout_dca_trained", other="readout_pca_trained"),
+    LatentClaim("dca_unique", "DCA solutions are (mostly) unique across restarts", "1 (4th "
+                "hypothesis)", "share of random starts ending within the uniqueness angle of "
+                "the best subspace found (by any start, warm starts included), vs 1/2",
+                "unique_share_{state}", kind="one_sample", reference=0.5, per_state=True),
+)
+"""The claims of the latent claims table, in its row order."""
+
+UNSTABLE_GROWTH = 100.0
+"""A linear (theta = pi/4) simulation whose largest rate exceeds this many times the
+ReLU simulation's is counted as growing without bound in the claims' notes."""
+
+
+def _note(part: pd.DataFrame, claim: LatentClaim, thresholds: dict[str, float],
+          state: str | None) -> str:
+    """A sentence of context: the levels that a difference alone hides."""
+    m = part.mean(numeric_only=True)
+    if claim.key == "dca_unique":
+        every = int((part[f"unique_share_{state}"] >= 1.0).sum())
+        return (f"{every} of {len(part)} networks with every start on the best subspace; "
+                f"mean PI spread over starts {m[f'pi_spread_{state}']:.3g} nats")
+    if claim.key in ("pi_relu", "pi_linear"):
+        end = "theta0" if claim.key == "pi_relu" else "thetamax"
+        text = (f"mean PI untrained {m[f'pi_{end}_untrained']:.3g}, "
+                f"trained {m[f'pi_{end}_trained']:.3g} nats")
+        if claim.key == "pi_linear":
+            text += "; equality cannot be shown by this test, only a strict increase"
+            if "max_rate_thetamax_trained" in part.columns:
+                # a linear network with an eigenvalue beyond the stability line grows
+                # exponentially, and its PI then measures that growth
+                grows = {s: int((part[f"max_rate_thetamax_{s}"]
+                                 > UNSTABLE_GROWTH * part[f"max_rate_theta0_{s}"]).sum())
+                         for s in ("untrained", "trained")}
+                text += (f"; rates grow over {UNSTABLE_GROWTH:g}-fold in the linear network "
+                         f"in {grows['trained']} trained and {grows['untrained']} untrained of "
+                         f"{len(part)}")
+        return text
+    if claim.key == "prepost_orthogonal":
+        return (f"threshold {thresholds['orthogonal_deg']:g} deg; mean of all d angles "
+                f"{m['prepost_mean_angle']:.3g} deg; two random subspaces: smallest angle "
+                f"{m['prepost_chance_min']:.3g} deg")
+    if claim.key == "conditions_unchanged":
+        return (f"margin {thresholds['unchanged_margin_deg']:g} deg; mean angle untrained "
+                f"{m['condition_angle_mean_untrained']:.3g}, trained "
+                f"{m['condition_angle_mean_trained']:.3g} deg")
+    if claim.key.startswith("readout") or claim.key == "dca_beyond_pca":
+        return (f"mean DCA {m['readout_dca_untrained']:.3g} -> {m['readout_dca_trained']:.3g}, "
+                f"PCA {m['readout_pca_untrained']:.3g} -> {m['readout_pca_trained']:.3g} deg; "
+                f"chance {m['readout_chance_untrained']:.3g} deg")
+    return ""
+
+
+def latent_claims(table: pd.DataFrame, *, orthogonal_deg: float, unchanged_margin_deg: float,
+                  claims: Sequence[LatentClaim] = LATENT_CLAIMS, alpha: float | None = None,
+                  n_boot: int = 10_000, seed: int = 0) -> pd.DataFrame:
+    """The latent claims table: one row per claim and task (and state, where per state).
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`network_table`'s output.
+    orthogonal_deg : float
+        "Nearly orthogonal": smallest principal angle above this, degrees.
+    unchanged_margin_deg : float
+        "Barely changes": absolute change below this, degrees.
+    claims : sequence of LatentClaim
+    alpha, n_boot, seed
+        Test level (default: the project's :data:`.stats.ALPHA`), bootstrap resamples
+        and seed (:func:`.stats.claim_row`).
+
+    Returns
+    -------
+    DataFrame with :data:`.stats.CLAIMS_COLUMNS`; claims read ``"<task>: <text>"``
+    (``"<task>, <state>: <text>"`` per state), tasks in name order.
+    """
+    # scipy.stats is slow to import; the per-network analyses of this module never need it
+    from .stats import ALPHA, claim_row, claims_table
+
+    alpha = ALPHA if alpha is None else alpha
+    thresholds = {"orthogonal_deg": orthogonal_deg, "unchanged_margin_deg": unchanged_margin_deg}
+    table = table.assign(
+        pi_gap_theta0=table["pi_theta0_trained"] - table["pi_theta0_untrained"],
+        pi_gap_thetamax=table["pi_thetamax_trained"] - table["pi_thetamax_untrained"],
+    )
+    rows = []
+    for claim in claims:
+        reference = (thresholds[claim.reference] if isinstance(claim.reference, str)
+                     else float(claim.reference))
+        for task in sorted(table["task"].unique()):
+            part = table[table["task"] == task]
+            for state in ("untrained", "trained") if claim.per_state else (None,):
+                column = claim.column.format(state=state)
+                x = part[column].to_numpy(float)
+                other = None if claim.other is None else part[claim.other].to_numpy(float)
+                kind = claim.kind
+                if claim.absolute:
+                    # an equivalence margin: the size of the change, one value per network
+                    x, other, kind = np.abs(x - other), None, "one_sample"
+                label = f"{task}, {state}" if state else task
+                rows.append(claim_row(
+                    f"{label}: {claim.text}", claim.section, claim.statistic, x, kind=kind,
+                    other=other, reference=reference, alternative=claim.alternative,
+                    alpha=alpha, n_boot=n_boot, seed=seed,
+                    notes=_note(part, claim, thresholds, state)))
+    return claims_table(rows)

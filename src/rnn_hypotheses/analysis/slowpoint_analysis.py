@@ -1,0 +1,809 @@
+"""The slow-point stage of the workflow (report, sections 6 and 6.1) on trained networks.
+
+:mod:`.slowpoints` finds fixed points and slow points of one network at one
+constant input. This module turns that into the stage's artifacts and tables:
+
+- :func:`input_conditions` lists the constant inputs a network is analysed at
+  (perception's two levels, a few decision input pairs on both sides of the
+  diagonal, and optionally the autonomous network, u = 0);
+- :func:`analyse_network` runs every configured finder and the report's own
+  trajectory scan at each condition, and returns one table of points, one of
+  conditions and the arrays (locations, spectra, unstable modes) behind them;
+- :func:`network_statistics`, :func:`slow_point_counts` and
+  :func:`slow_point_claims` summarise across networks: the counts table (mean
+  and 95% interval over networks per task and state) and the claims answering
+  the report's questions 2, 3 and 6;
+- :func:`latent_view` and :func:`spectrum_frame` put the points of one network
+  into the frames Figures S4 and S5 draw.
+
+Units: rates (the state r) are dimensionless firing rates; velocities in 1/ms;
+eigenvalues of the continuous-time Jacobian in 1/ms in the artifacts and in
+1/s in the summary tables (multiplied by 1000) so that numbers read easily;
+time in ms.
+
+Why the contraction rate cannot answer question 6: the trace of the Jacobian
+``J = (-I + D W_rec) / tau`` is ``(-N + sum_k d_k W_rec[k, k]) / tau``, and
+W_rec's diagonal is held at zero, so the sum of the eigenvalues' real parts
+(the rate at which phase-space volume shrinks) is ``-N / tau`` at every state of
+every network. Volumes contract at the same rate near slow points as anywhere
+else; what differs between places is how that contraction is shared between
+directions. The tables therefore also report the *slowest rate* (largest real
+part, which sets how long nearby trajectories stay apart before merging) and
+the *expansion rate* (sum of the positive real parts, the local rate at which
+nearby trajectories separate along unstable directions; zero at stable points).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from .slowpoints import (
+    PointSet,
+    find_fixed_points,
+    find_slow_points,
+    sample_initial_states,
+    trajectory_slow_steps,
+)
+from .stats import bootstrap_ci, claim_row, claims_table
+
+__all__ = [
+    "COUNT_QUANTITIES",
+    "Condition",
+    "NetworkResult",
+    "analyse_network",
+    "colour_value",
+    "dominant_stable",
+    "expansion_rate",
+    "input_conditions",
+    "latent_view",
+    "network_statistics",
+    "noise_speed",
+    "slow_point_claims",
+    "slow_point_counts",
+    "spectrum_frame",
+]
+
+METHODS = ("exact", "slow", "adam")
+"""Finders the stage can run: exact fixed points, slow points (q > 0 minima), Adam baseline."""
+
+PER_SECOND = 1000.0
+"""Eigenvalues are stored in 1/ms; tables show 1/s."""
+
+
+# ----------------------------------------------------------------------------- conditions
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One constant input at which a network is analysed.
+
+    Attributes
+    ----------
+    label : str
+        E.g. ``"u=0.5"``, ``"u=(0.4, 0.8)"`` or ``"u=0"``.
+    u : ndarray, shape (n_inputs,)
+        The input.
+    autonomous : bool
+        True for u = 0, the network without input.
+    """
+
+    label: str
+    u: NDArray[np.float64]
+    autonomous: bool = False
+
+
+def _label(u: NDArray[np.float64]) -> str:
+    values = ", ".join(f"{v:g}" for v in u)
+    return f"u={values}" if u.size == 1 else f"u=({values})"
+
+
+def input_conditions(task: str, task_cfg: Mapping, cfg: Mapping) -> list[Condition]:
+    """The constant inputs of the slow-point analysis of one task.
+
+    Parameters
+    ----------
+    task : {"perception", "decision"}
+    task_cfg : mapping
+        ``config["tasks"][task]``: ``n_inputs`` and, for perception, ``input_levels``.
+    cfg : mapping
+        ``config["slowpoints"]``: ``decision_inputs`` (list of pairs) and
+        ``autonomous`` (bool).
+
+    Returns
+    -------
+    list of Condition
+        Perception: each input level; decision: each configured pair; then
+        u = 0 when ``autonomous`` is set.
+
+    Raises
+    ------
+    ValueError
+        A decision pair whose length is not the task's number of inputs.
+    """
+    n_in = int(task_cfg["n_inputs"])
+    if task == "perception":
+        levels = [np.full(n_in, float(v)) for v in task_cfg["input_levels"]]
+    elif task == "decision":
+        levels = [np.asarray(pair, dtype=float) for pair in cfg["decision_inputs"]]
+        for pair in levels:
+            if pair.shape != (n_in,):
+                raise ValueError(f"slowpoints.decision_inputs: {pair.tolist()} has "
+                                 f"{pair.size} values, the decision task takes {n_in}")
+    else:
+        raise ValueError(f"unknown task {task!r}")
+    conditions = [Condition(_label(u), u) for u in levels]
+    if cfg["autonomous"]:
+        conditions.append(Condition("u=0", np.zeros(n_in), autonomous=True))
+    return conditions
+
+
+def noise_speed(sigma: float, dt: float, tau: float) -> float:
+    """Velocity noise per unit of the simulations, 1/ms.
+
+    The Euler step adds ``sqrt(2 sigma^2 / a) xi`` (a = dt / tau) to each
+    pre-activation, which moves dr/dt by that amount over tau. This is the
+    report's "tolerance on the order of the noise" for |dr/dt| (section
+    6.1.1), and the default of :func:`.slowpoints.trajectory_slow_steps`.
+    """
+    return float(np.sqrt(2.0 * sigma**2 / (dt / tau)) / tau)
+
+
+def expansion_rate(eigenvalues: ArrayLike) -> NDArray[np.float64]:
+    """Sum of the positive real parts of each spectrum.
+
+    Parameters
+    ----------
+    eigenvalues : array of complex, shape (..., N)
+        Jacobian eigenvalues, 1/ms.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        1/ms; zero where no eigenvalue has a positive real part. By Pesin's
+        relation, the sum of positive (local) exponents is the rate at which
+        nearby trajectories separate, so it measures how strongly a point
+        spreads trajectories apart rather than funnelling them together.
+    """
+    real = np.real(np.asarray(eigenvalues))
+    return np.where(real > 0, real, 0.0).sum(axis=-1)
+
+
+# ----------------------------------------------------------------------------- one network
+
+
+@dataclass
+class NetworkResult:
+    """What :func:`analyse_network` finds for one network in one state.
+
+    Attributes
+    ----------
+    points : DataFrame
+        One row per point and finder: ``condition``, ``label``, ``input1``...,
+        ``location`` (row of the arrays), then :class:`.slowpoints.PointSet`'s
+        columns (``method``, ``q``, ``speed``, ``n_unstable``, ``kind``,
+        ``max_real_eig``, ``contraction_rate``, ...) and ``expansion_rate`` and
+        ``leading_imag`` (1/ms).
+    conditions : DataFrame
+        One row per condition: counts per kind, search statistics and times,
+        the trajectory scan's shares, and the dominant stable point's slowest
+        rate and activation-pattern change from the autonomous network.
+    arrays : dict of ndarray
+        ``locations`` (P, N), ``patterns`` (P, N) bool, ``eigenvalues`` (P, N)
+        complex, ``unstable_vectors`` (P, N, K) complex (NaN-padded),
+        ``point_condition`` (P,), ``point_method`` (P,) str,
+        ``condition_inputs`` (C, n_inputs), ``condition_labels`` (C,) str.
+    """
+
+    points: pd.DataFrame
+    conditions: pd.DataFrame
+    arrays: dict[str, np.ndarray]
+
+
+def dominant_stable(points: pd.DataFrame) -> pd.DataFrame:
+    """The stable exact fixed point with most initial states ending there, per condition.
+
+    Parameters
+    ----------
+    points : DataFrame
+        Rows of :attr:`NetworkResult.points` (several networks allowed): needs
+        ``method``, ``kind``, ``n_hits``, ``condition`` and, where present,
+        ``task``, ``net``, ``state``.
+
+    Returns
+    -------
+    DataFrame
+        One row per (network, state, condition) that has a stable fixed point.
+        Ties in ``n_hits`` go to the lower ``point`` index (the first found).
+    """
+    keys = [k for k in ("task", "net", "state") if k in points.columns] + ["condition"]
+    stable = points[(points["method"] == "exact") & (points["kind"] == "stable")]
+    if stable.empty:
+        return stable
+    order = stable.sort_values([*keys, "n_hits", "point"],
+                               ascending=[True] * len(keys) + [False, True], kind="stable")
+    return order.groupby(keys, sort=True).head(1).reset_index(drop=True)
+
+
+def _scan(trajectories: np.ndarray, inputs: np.ndarray, trials: np.ndarray, W_rec: np.ndarray,
+          W_in: np.ndarray, b: np.ndarray, fixed: np.ndarray, *, tau: float, dt: float,
+          sigma: float) -> dict[str, float]:
+    """The report's trajectory scan on the trials held at one condition, summarised."""
+    empty = {"scan_trials": 0, "scan_steps": 0, "scan_share_fixed": np.nan,
+             "scan_share_fixed_fd": np.nan, "scan_share_slow": np.nan,
+             "scan_fixed_distance": np.nan}
+    if trials.size == 0:
+        return empty
+    X = trajectories[:, trials].astype(float)
+    steps = trajectory_slow_steps(X, W_rec, W_in, b, inputs[:, trials].astype(float),
+                                  tau=tau, dt=dt, sigma=sigma)
+    flagged = steps["is_fixed"].to_numpy()
+    distance = np.nan
+    if flagged.any() and len(fixed):
+        # Rows of the scan table run over (time, trial) in C order, as X[t, k].
+        states = X.reshape(-1, X.shape[-1])[flagged]
+        gaps = np.abs(states[:, None, :] - fixed[None, :, :]).max(axis=2).min(axis=1)
+        distance = float(np.median(gaps))
+    return {"scan_trials": int(trials.size), "scan_steps": len(steps),
+            "scan_share_fixed": float(flagged.mean()),
+            "scan_share_fixed_fd": float(steps["is_fixed_fd"].mean()),
+            "scan_share_slow": float(steps["is_slow"].mean()),
+            "scan_fixed_distance": distance}
+
+
+def analyse_network(
+    W_rec: np.ndarray,
+    W_in: np.ndarray,
+    b: np.ndarray,
+    *,
+    tau: float,
+    dt: float,
+    sigma: float,
+    trajectories: np.ndarray,
+    sim_inputs: np.ndarray,
+    sim_conditions: np.ndarray,
+    sim_kind: np.ndarray,
+    conditions: Sequence[Condition],
+    cfg: Mapping,
+    rng: np.random.Generator,
+    log: Callable[[str], None] | None = None,
+) -> NetworkResult:
+    """Fixed points, slow points and the trajectory scan of one network at each condition.
+
+    Parameters
+    ----------
+    W_rec : ndarray, shape (N, N)
+        The state's recurrent weights (W_rec_init or W_rec).
+    W_in : ndarray, shape (N, n_inputs)
+    b : ndarray, shape (N,)
+    tau, dt : float
+        Time constant and Euler step, ms.
+    sigma : float
+        The report's noise strength (sets the noise-level tolerances).
+    trajectories : ndarray, shape (time, trial, N)
+        Simulated rates of this network in this state; initial states are
+        drawn from every step of every trial, jittered.
+    sim_inputs : ndarray, shape (time, trial, n_inputs)
+        Their (noisy) inputs, for the trajectory scan.
+    sim_conditions : ndarray, shape (trial, n_inputs)
+        Held condition of each trial (NaN for switching trials).
+    sim_kind : ndarray of str, shape (trial,)
+        ``"held"`` or ``"switching"``.
+    conditions : sequence of Condition
+        From :func:`input_conditions`.
+    cfg : mapping
+        ``config["slowpoints"]``: ``n_initial_states``, ``initial_noise``,
+        ``methods`` (subset of ``("exact", "slow", "adam")``, with
+        ``"exact"``), ``slow_region_tol``, ``slow_max_iter``,
+        ``slow_speed_factor``.
+    rng : numpy Generator
+        Draws the initial states (one stream for all conditions, in order).
+    log : callable, optional
+        Receives one progress line per condition.
+
+    Returns
+    -------
+    NetworkResult
+    """
+    methods = list(cfg["methods"])
+    unknown = set(methods) - set(METHODS)
+    if unknown or "exact" not in methods:
+        raise ValueError(f"slowpoints.methods must include 'exact' and be drawn from "
+                         f"{METHODS}; got {methods}")
+    W = np.asarray(W_rec, dtype=float)
+    n = W.shape[0]
+    n_in = np.asarray(W_in).shape[1]
+    speed_tol = cfg["slow_speed_factor"] * noise_speed(sigma, dt, tau)
+    # q of a state whose RMS speed per unit equals the tolerance: slower than the noise.
+    q_max = 0.5 * n * speed_tol**2
+    held = np.asarray(sim_kind) == "held"
+    sets: list[tuple[int, PointSet]] = []
+    rows: list[dict] = []
+    for c, cond in enumerate(conditions):
+        X0 = sample_initial_states(trajectories, int(cfg["n_initial_states"]),
+                                   float(cfg["initial_noise"]), rng)
+        found: dict[str, PointSet] = {}
+        found["exact"] = find_fixed_points(W, W_in, b, cond.u, tau=tau, initial_states=X0,
+                                           method="exact")
+        if "slow" in methods:
+            region = float(cfg["slow_region_tol"])
+            found["slow"] = find_slow_points(W, W_in, b, cond.u, tau=tau, initial_states=X0,
+                                             cluster_tol=region, tol_unique=region,
+                                             q_max=q_max, max_iter=int(cfg["slow_max_iter"]))
+        if "adam" in methods:
+            found["adam"] = find_fixed_points(W, W_in, b, cond.u, tau=tau, initial_states=X0,
+                                              method="adam")
+        for method in METHODS:
+            if method in found:
+                sets.append((c, found[method]))
+        exact = found["exact"]
+        kinds = exact.table["kind"].value_counts()
+        trials = np.flatnonzero(held & np.all(np.isclose(sim_conditions, cond.u[None, :],
+                                                         atol=1e-9), axis=1))
+        row = {"condition": c, "label": cond.label,
+               **{f"input{k + 1}": float(cond.u[k]) for k in range(n_in)},
+               "autonomous": cond.autonomous, "n_units": n, "n_initial_states": len(X0),
+               "n_fixed": len(exact), "n_stable": int(kinds.get("stable", 0)),
+               "n_saddle": int(kinds.get("saddle", 0)),
+               "n_unstable_points": int(kinds.get("unstable", 0)),
+               "exact_s": exact.info["elapsed_s"], "exact_failed": exact.info["n_failed"],
+               "exact_cycled": exact.info["n_cycled"], "exact_solves": exact.info["n_solves"],
+               "speed_tol": speed_tol, "q_max": q_max}
+        if "slow" in found:
+            row.update(n_slow=len(found["slow"]), slow_s=found["slow"].info["elapsed_s"],
+                       slow_stalled=found["slow"].info["n_stalled"])
+        if "adam" in found:
+            adam = found["adam"]
+            row.update(n_adam=int(adam.table["converged"].sum()),
+                       adam_s=adam.info["elapsed_s"])
+        row.update(_scan(trajectories, sim_inputs, trials, W, W_in, b, exact.locations,
+                         tau=tau, dt=dt, sigma=sigma))
+        rows.append(row)
+        if log is not None:
+            slow = (f", {row['n_slow']} slow regions in {row['slow_s']:.1f} s"
+                    if "slow" in found else "")
+            log(f"  {cond.label}: {row['n_stable']} stable, {row['n_saddle']} saddle(s), "
+                f"{row['n_unstable_points']} unstable in {row['exact_s']:.1f} s "
+                f"({row['exact_failed']} of {len(X0)} starts failed){slow}; scan: "
+                f"{row['scan_share_fixed']:.3g} of {row['scan_steps']} steps fixed")
+
+    points, arrays = _stack(sets, conditions, n, n_in)
+    table = pd.DataFrame(rows)
+    dominant = dominant_stable(points).set_index("condition")
+    table["dominant_slowest_rate"] = table["condition"].map(dominant["max_real_eig"])
+    table["dominant_pattern_change"] = _pattern_change(table, dominant, arrays["patterns"])
+    return NetworkResult(points, table, arrays)
+
+
+def _stack(sets: list[tuple[int, PointSet]], conditions: Sequence[Condition], n: int,
+           n_in: int) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Concatenate the point sets of every condition and finder into one table and arrays."""
+    frames, locs, pats, eigs, vecs, cond_idx, meth = [], [], [], [], [], [], []
+    offset = 0
+    for c, ps in sets:
+        cond = conditions[c]
+        frame = ps.table.copy()
+        frame.insert(0, "location", np.arange(offset, offset + len(ps)))
+        for k in range(n_in - 1, -1, -1):
+            frame.insert(0, f"input{k + 1}", float(cond.u[k]))
+        frame.insert(0, "label", cond.label)
+        frame.insert(0, "condition", c)
+        frame["expansion_rate"] = expansion_rate(ps.eigenvalues) if len(ps) else []
+        frame["leading_imag"] = np.abs(ps.eigenvalues[:, 0].imag) if len(ps) else []
+        frames.append(frame)
+        offset += len(ps)
+        locs.append(ps.locations)
+        pats.append(ps.patterns)
+        eigs.append(ps.eigenvalues)
+        vecs.append(ps.unstable_vectors)
+        cond_idx.append(np.full(len(ps), c))
+        meth.append(np.full(len(ps), str(frame["method"].iloc[0]) if len(ps) else ""))
+    # Unstable modes padded with NaN to the most any point has (0 if none has one).
+    k_max = max((v.shape[2] for v in vecs), default=0)
+    unstable = np.full((offset, n, k_max), np.nan + 0j)
+    row = 0
+    for v in vecs:
+        unstable[row:row + v.shape[0], :, : v.shape[2]] = v
+        row += v.shape[0]
+    points = pd.concat(frames, ignore_index=True)
+    arrays = {
+        "locations": np.concatenate(locs).reshape(-1, n),
+        "patterns": np.concatenate(pats).reshape(-1, n).astype(bool),
+        "eigenvalues": np.concatenate(eigs).reshape(-1, n).astype(complex),
+        "unstable_vectors": unstable,
+        "point_condition": np.concatenate(cond_idx).astype(int),
+        "point_method": np.concatenate(meth).astype("U8"),
+        "condition_inputs": np.array([cond.u for cond in conditions], dtype=float),
+        "condition_labels": np.array([cond.label for cond in conditions], dtype="U32"),
+        "condition_autonomous": np.array([cond.autonomous for cond in conditions], bool),
+    }
+    return points, arrays
+
+
+def _pattern_change(table: pd.DataFrame, dominant: pd.DataFrame,
+                    patterns: np.ndarray) -> NDArray[np.float64]:
+    """Share of units whose activation at the dominant stable point differs from u = 0's.
+
+    Inside one activation region the Jacobian is fixed, so the linearisation at
+    a fixed point changes with the input exactly when its pattern does; this
+    share measures how much of the network the input switches on or off.
+    """
+    out = np.full(len(table), np.nan)
+    auto = table.loc[table["autonomous"], "condition"]
+    if auto.empty or auto.iloc[0] not in dominant.index:
+        return out
+    ref = patterns[int(dominant.loc[auto.iloc[0], "location"])]
+    for i, c in enumerate(table["condition"]):
+        if c in dominant.index:
+            out[i] = float(np.mean(patterns[int(dominant.loc[c, "location"])] != ref))
+    return out
+
+
+# ----------------------------------------------------------------------------- across networks
+
+
+def network_statistics(conditions: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
+    """Per-network statistics of the slow-point stage, one row per (task, net, state).
+
+    Parameters
+    ----------
+    conditions : DataFrame
+        Every network's condition table (:attr:`NetworkResult.conditions`) with
+        ``task``, ``net``, ``state`` columns.
+    points : DataFrame
+        Every network's point table, likewise.
+
+    Returns
+    -------
+    DataFrame with ``task``, ``net``, ``state`` and the keys of
+    :data:`COUNT_QUANTITIES`. Counts are averaged over the input conditions
+    (u = 0 excluded; it has its own columns); rates are in 1/s.
+    """
+    keys = ["task", "net", "state"]
+    inputs = conditions[~conditions["autonomous"].astype(bool)]
+    if "n_slow" not in inputs.columns:  # the slow finder was not configured
+        inputs = inputs.assign(n_slow=np.nan)
+    g = inputs.groupby(keys, sort=True)
+    out = pd.DataFrame({
+        "n_units": g["n_units"].first(),
+        "stable": g["n_stable"].mean(),
+        "saddle": g["n_saddle"].mean(),
+        "fixed": g["n_fixed"].mean(),
+        "slow": g["n_slow"].mean(),
+        "multistable": g["n_stable"].agg(lambda s: float(np.mean(s >= 2))),
+        "slowest_rate": g["dominant_slowest_rate"].mean() * PER_SECOND,
+        # How far the input moves the slowest mode: its range over the inputs.
+        "slowest_rate_range": g["dominant_slowest_rate"].agg(
+            lambda s: float(s.max() - s.min()) if s.notna().any() else np.nan) * PER_SECOND,
+        "pattern_change": g["dominant_pattern_change"].mean(),
+        "scan_share_fixed": g["scan_share_fixed"].mean(),
+        "scan_share_slow": g["scan_share_slow"].mean(),
+        "scan_fixed_distance": g["scan_fixed_distance"].mean(),
+    })
+    auto = conditions[conditions["autonomous"].astype(bool)].set_index(keys)
+    out["autonomous_stable"] = auto["n_stable"].reindex(out.index).astype(float)
+    out["autonomous_saddle"] = auto["n_saddle"].reindex(out.index).astype(float)
+    exact = points[points["method"] == "exact"]
+    pg = exact.groupby(keys, sort=True)
+    out["contraction_rate"] = pg["contraction_rate"].mean().reindex(out.index) * PER_SECOND
+    saddles = exact[exact["kind"] == "saddle"].groupby(keys, sort=True)
+    out["saddle_expansion"] = saddles["expansion_rate"].mean().reindex(out.index) * PER_SECOND
+    return out.reset_index()
+
+
+@dataclass(frozen=True)
+class _Quantity:
+    key: str
+    label: str
+    unit: str
+
+
+COUNT_QUANTITIES: tuple[_Quantity, ...] = (
+    _Quantity("stable", "stable fixed points per input condition", "count"),
+    _Quantity("saddle", "saddles per input condition", "count"),
+    _Quantity("fixed", "fixed points of any kind per input condition", "count"),
+    _Quantity("slow", "slow regions (q > 0 minima slower than the noise) per input condition",
+              "count"),
+    _Quantity("multistable", "share of input conditions with two or more stable points",
+              "share"),
+    _Quantity("autonomous_stable", "stable fixed points at u = 0", "count"),
+    _Quantity("autonomous_saddle", "saddles at u = 0", "count"),
+    _Quantity("slowest_rate", "slowest rate (largest real eigenvalue) at the dominant stable "
+              "point", "1/s"),
+    _Quantity("slowest_rate_range", "range of that slowest rate over the input conditions",
+              "1/s"),
+    _Quantity("pattern_change", "share of units the input switches relative to u = 0, at the "
+              "dominant stable point", "share"),
+    _Quantity("saddle_expansion", "expansion rate (sum of positive real eigenvalues) at saddles",
+              "1/s"),
+    _Quantity("contraction_rate", "contraction rate (sum of real eigenvalues = -N/tau, the "
+              "same everywhere)", "1/s"),
+    _Quantity("scan_share_fixed", "share of simulated steps the report's scan calls fixed "
+              "(|F| below the noise)", "share"),
+    _Quantity("scan_share_slow", "share of simulated steps the report's scan calls slow "
+              "(|grad q| small, Hessian positive definite)", "share"),
+    _Quantity("scan_fixed_distance", "distance of scan-flagged steps to the nearest exact "
+              "fixed point (max over units)", "rate"),
+)
+"""Rows of the counts table per task and state: statistic key, description, unit."""
+
+
+def slow_point_counts(stats: pd.DataFrame, n_boot: int = 10_000, seed: int = 0) -> pd.DataFrame:
+    """The counts table: every quantity per task and state across networks.
+
+    Parameters
+    ----------
+    stats : DataFrame
+        :func:`network_statistics`'s output.
+    n_boot, seed
+        Bootstrap resamples and seed of the 95% intervals.
+
+    Returns
+    -------
+    DataFrame with columns ``task``, ``state``, ``quantity``, ``unit``,
+    ``networks`` (with a finite value), ``mean``, ``ci_low``, ``ci_high`` (95%
+    percentile bootstrap of the mean over networks), ``min``, ``max``; rows by
+    task, then state (untrained first), then :data:`COUNT_QUANTITIES` order.
+    """
+    rows = []
+    states = [s for s in ("untrained", "trained") if s in set(stats["state"])]
+    for task in sorted(stats["task"].unique()):
+        for state in states:
+            group = stats[(stats["task"] == task) & (stats["state"] == state)]
+            for q in COUNT_QUANTITIES:
+                x = group[q.key].to_numpy(dtype=float) if q.key in group else np.array([])
+                x = x[np.isfinite(x)]
+                low, high = bootstrap_ci(x, n_boot=n_boot, seed=seed)
+                rows.append({
+                    "task": task, "state": state, "quantity": q.label, "unit": q.unit,
+                    "networks": int(x.size),
+                    "mean": float(x.mean()) if x.size else np.nan,
+                    "ci_low": low, "ci_high": high,
+                    "min": float(x.min()) if x.size else np.nan,
+                    "max": float(x.max()) if x.size else np.nan,
+                })
+    return pd.DataFrame(rows)
+
+
+def _paired(stats: pd.DataFrame, task: str, key: str) -> tuple[np.ndarray, np.ndarray]:
+    """(trained, untrained) values of one statistic, paired by network."""
+    one = stats[stats["task"] == task].pivot(index="net", columns="state", values=key)
+    one = one.reindex(columns=["trained", "untrained"])
+    return one["trained"].to_numpy(float), one["untrained"].to_numpy(float)
+
+
+def _sizes(stats: pd.DataFrame) -> str:
+    """The networks' unit counts, e.g. "256" (or "128/256" if they differ)."""
+    return "/".join(str(int(v)) for v in sorted(stats["n_units"].dropna().unique()))
+
+
+def slow_point_claims(stats: pd.DataFrame, n_boot: int = 10_000, seed: int = 0) -> pd.DataFrame:
+    """Claims on the report's slow-point questions, one row each (stats.CLAIMS_COLUMNS).
+
+    - Q2 (section 6): decision networks have more fixed points and more
+      saddles per input condition than perception networks (trained; and, as
+      a control for network size, untrained): Mann-Whitney, one-sided.
+    - Per task: training changes the number of fixed points and of slow
+      regions per input condition (paired Wilcoxon, two-sided).
+    - Q3: training increases how far the input moves the slowest mode of the
+      dominant stable point (range over inputs, paired, one-sided).
+    - Q6: training slows the slowest mode at the dominant stable point (its
+      largest real eigenvalue rises towards 0), i.e. trajectories near the
+      stable points take longer to merge (paired, one-sided). The contraction
+      rate itself is -N/tau everywhere and is reported in the counts table.
+
+    Parameters
+    ----------
+    stats : DataFrame
+        :func:`network_statistics`'s output.
+    n_boot, seed
+        Bootstrap settings of :func:`.stats.claim_row`.
+
+    Returns
+    -------
+    DataFrame with exactly :data:`.stats.CLAIMS_COLUMNS`.
+    """
+    rows = []
+    opts = {"n_boot": n_boot, "seed": seed}
+    tasks = set(stats["task"])
+    if {"perception", "decision"} <= tasks:
+        for state in ("trained", "untrained"):
+            per = stats[stats["state"] == state]
+            dec = per.loc[per["task"] == "decision"]
+            per_ = per.loc[per["task"] == "perception"]
+            # The harder task also has the larger networks; the untrained row is the
+            # control for size (random networks have more fixed points as N grows).
+            sizes = (f"decision N={_sizes(dec)} vs perception N={_sizes(per_)}"
+                     + ("; control for network size" if state == "untrained" else ""))
+            rows.append(claim_row(
+                f"decision networks have more fixed points than perception networks ({state})",
+                "6 (Q2)", f"fixed points per input condition, decision minus perception, "
+                f"{state}", dec["fixed"], kind="between", other=per_["fixed"], notes=sizes,
+                **opts))
+        trained = stats[stats["state"] == "trained"]
+        rows.append(claim_row(
+            "decision networks have more saddles than perception networks (trained)", "6 (Q2)",
+            "saddles per input condition, decision minus perception, trained",
+            trained.loc[trained["task"] == "decision", "saddle"], kind="between",
+            other=trained.loc[trained["task"] == "perception", "saddle"], **opts))
+    for task in sorted(tasks):
+        after, before = _paired(stats, task, "fixed")
+        rows.append(claim_row(
+            f"training changes the number of fixed points ({task})", "6 (Q2)",
+            "fixed points per input condition, trained minus untrained", after, kind="paired",
+            other=before, alternative="two-sided", **opts))
+        after, before = _paired(stats, task, "slow")
+        rows.append(claim_row(
+            f"training changes the number of slow regions ({task})", "6.1.2",
+            "slow regions per input condition, trained minus untrained", after, kind="paired",
+            other=before, alternative="two-sided", **opts))
+        after, before = _paired(stats, task, "slowest_rate_range")
+        rows.append(claim_row(
+            f"training makes inputs move the slowest mode more ({task})", "6 (Q3)",
+            "range over input conditions of the dominant stable point's largest real "
+            "eigenvalue (1/s), trained minus untrained", after, kind="paired", other=before,
+            **opts))
+        after, before = _paired(stats, task, "slowest_rate")
+        rows.append(claim_row(
+            f"training slows the slowest mode at stable points ({task})", "6 (Q6)",
+            "largest real eigenvalue at the dominant stable point (1/s), trained minus "
+            "untrained", after, kind="paired", other=before,
+            notes="the contraction rate (trace of J) is -N/tau at every state, so volume "
+            "contraction cannot differ near slow points", **opts))
+    return claims_table(rows)
+
+
+# ----------------------------------------------------------------------------- figure data
+
+
+def colour_value(task: str, inputs: ArrayLike) -> NDArray[np.float64]:
+    """The number a figure colours a condition by: the level (perception) or input1 - input2.
+
+    Parameters
+    ----------
+    task : {"perception", "decision"}
+    inputs : array, shape (n, n_inputs)
+
+    Returns
+    -------
+    ndarray, shape (n,)
+    """
+    u = np.atleast_2d(np.asarray(inputs, dtype=float))
+    return u[:, 0] if task == "perception" else u[:, 0] - u[:, 1]
+
+
+def latent_view(
+    task: str,
+    state: str,
+    simulation: Mapping[str, np.ndarray],
+    basis: np.ndarray,
+    mean: np.ndarray,
+    arrays: Mapping[str, np.ndarray],
+    points: pd.DataFrame,
+    segment_share: float = 0.2,
+    include_autonomous: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Trajectories, points and unstable modes of one network in a 3-D latent projection.
+
+    Parameters
+    ----------
+    task, state : str
+        Written into every row.
+    simulation : mapping
+        sim_{state}.npz: ``r`` (time, trial, N), ``conditions`` (trial, n_inputs),
+        ``kind`` (trial,), ``time_ms`` (time,).
+    basis : ndarray, shape (N, 3)
+        Orthonormal projection (the state's DCA subspace, or PCA).
+    mean : ndarray, shape (N,)
+        Subtracted before projecting.
+    arrays : mapping
+        slowpoints_{state}.npz: ``locations``, ``unstable_vectors``,
+        ``condition_autonomous``.
+    points : DataFrame
+        slowpoints_{state}.parquet (``location``, ``method``, ``kind``,
+        ``condition``, ``label``, ``input1``...).
+    segment_share : float
+        An unstable mode lying wholly in the subspace is drawn as a segment of
+        this share of the trajectories' largest extent on either side of its
+        point; one partly outside it is shorter in proportion, so a short
+        segment says the mode leaves the projection.
+    include_autonomous : bool
+        Keep the points of u = 0 (value NaN). No simulated trial runs without
+        input, so these may lie far from every trajectory.
+
+    Returns
+    -------
+    trajectories : DataFrame
+        ``task``, ``state``, ``trial``, ``time_ms``, ``c1``, ``c2``, ``c3``,
+        ``value`` (colour value, NaN for switching trials), ``kind``.
+    located : DataFrame
+        ``points`` with ``task``, ``state``, ``value``, ``c1``, ``c2``, ``c3``.
+    modes : DataFrame
+        One row per unstable mode: ``task``, ``state``, ``condition``,
+        ``value``, ``location``, ``mode``, start ``a1..a3`` and end ``b1..b3``.
+    """
+    V = np.asarray(basis, dtype=float)
+    r = np.asarray(simulation["r"], dtype=float)
+    coords = (r - mean) @ V  # (time, trial, 3)
+    n_time, n_trial, _ = coords.shape
+    values = colour_value(task, simulation["conditions"])
+    tt, kk = np.meshgrid(np.arange(n_time), np.arange(n_trial), indexing="ij")
+    trajectories = pd.DataFrame({
+        "task": task, "state": state, "trial": kk.ravel(),
+        "time_ms": np.asarray(simulation["time_ms"], float)[tt.ravel()],
+        "c1": coords[..., 0].ravel(), "c2": coords[..., 1].ravel(),
+        "c3": coords[..., 2].ravel(), "value": values[kk.ravel()],
+        "kind": np.asarray(simulation["kind"]).astype(str)[kk.ravel()],
+    })
+    autonomous = np.asarray(arrays["condition_autonomous"], bool)[
+        points["condition"].to_numpy(int)]
+    if not include_autonomous:
+        points, autonomous = points[~autonomous], autonomous[~autonomous]
+    inputs = points.filter(regex=r"^input\d+$").to_numpy(float)
+    located = points.assign(task=task, state=state,
+                            value=colour_value(task, inputs) if len(points) else [])
+    loc = np.asarray(arrays["locations"], float)[located["location"].to_numpy(int)]
+    xyz = (loc - mean) @ V if len(loc) else np.zeros((0, 3))
+    for k in range(3):
+        located[f"c{k + 1}"] = xyz[:, k]
+    located.loc[autonomous, "value"] = np.nan  # drawn in black, off the colour scale
+
+    extent = float(np.ptp(coords.reshape(-1, 3), axis=0).max()) if coords.size else 1.0
+    half = segment_share * extent
+    vecs = np.asarray(arrays["unstable_vectors"])
+    rows = []
+    for p in located[located["n_unstable"] > 0].itertuples():
+        for j in range(vecs.shape[2]):
+            v = vecs[p.location, :, j]
+            if not np.all(np.isfinite(v)):
+                break
+            # The real part spans the mode's direction (for a complex pair, one of
+            # its plane's axes); eigenvectors are unit norm, so |V^T v| <= 1.
+            w = np.real(v)
+            w = w / max(float(np.linalg.norm(w)), 1e-300)
+            d = half * (w @ V)
+            centre = np.array([p.c1, p.c2, p.c3])
+            a, b = centre - d, centre + d
+            rows.append({"task": task, "state": state, "condition": p.condition,
+                         "value": p.value, "location": p.location, "mode": j,
+                         "method": p.method, "a1": a[0], "a2": a[1], "a3": a[2],
+                         "b1": b[0], "b2": b[1], "b3": b[2]})
+    modes = pd.DataFrame(rows, columns=["task", "state", "condition", "value", "location",
+                                        "mode", "method", "a1", "a2", "a3", "b1", "b2", "b3"])
+    return trajectories, located, modes
+
+
+def spectrum_frame(arrays: Mapping[str, np.ndarray], points: pd.DataFrame, task: str,
+                   state: str) -> pd.DataFrame:
+    """Every Jacobian eigenvalue at the dominant stable point of each condition, in 1/s.
+
+    Parameters
+    ----------
+    arrays : mapping
+        slowpoints_{state}.npz (``eigenvalues``, ``condition_autonomous``).
+    points : DataFrame
+        slowpoints_{state}.parquet.
+    task, state : str
+
+    Returns
+    -------
+    DataFrame: ``task``, ``state``, ``condition``, ``label``, ``autonomous``,
+    ``value`` (colour value), ``re``, ``im`` (1/s).
+    """
+    dom = dominant_stable(points)
+    frames = []
+    auto = np.asarray(arrays["condition_autonomous"], bool)
+    for p in dom.itertuples():
+        lam = np.asarray(arrays["eigenvalues"])[p.location] * PER_SECOND
+        inputs = np.array([[getattr(p, c) for c in dom.columns if c.startswith("input")]])
+        frames.append(pd.DataFrame({
+            "task": task, "state": state, "condition": p.condition, "label": p.label,
+            "autonomous": bool(auto[p.condition]),
+            "value": np.nan if auto[p.condition] else float(colour_value(task, inputs)[0]),
+            "re": lam.real, "im": lam.imag}))
+    columns = ["task", "state", "condition", "label", "autonomous", "value", "re", "im"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)

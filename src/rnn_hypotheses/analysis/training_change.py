@@ -1,0 +1,601 @@
+"""What training changed in ``W_rec``: per-network tables, summaries across networks, claims.
+
+The connectivity stage of the workflow (report, sections 5.1 and 5.2) in the form
+its rules need: every function takes arrays or data frames and returns a data
+frame (or a dict of scalars) ready to be written as an artifact or drawn by a
+figure module. The analyses themselves live in :mod:`.connectivity` and
+:mod:`.centrality`; the statistics in :mod:`.stats`.
+
+Conventions: ``W[i, j]`` is the weight from unit ``j`` to unit ``i``; weights are
+dimensionless; steps are training steps (Adam updates); losses are mean squared
+output errors (squared output units).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from ..evaluate import loss_batch, task_loss
+from ..network import Network
+from . import centrality as Z
+from . import connectivity as C
+from .stats import ALPHA, Alternative, Kind, bootstrap_ci, claim_row, claims_table
+
+__all__ = [
+    "CHANGE_BIN_EDGES",
+    "CLAIMS",
+    "Claim",
+    "centrality_table",
+    "change_histogram",
+    "connectivity_claims",
+    "eigenvalue_frame",
+    "eigenvalue_pairs",
+    "low_rank_table",
+    "network_summary",
+    "nonnormality_table",
+    "pooled_histogram",
+    "random_perturbation_growth",
+    "step_band",
+    "typical_network",
+]
+
+CHANGE_BIN_EDGES: NDArray[np.float64] = np.logspace(-7, 1, 81)
+"""Edges of the |dW| histogram: 10 log-spaced bins per decade from 1e-7 to 10.
+
+Fixed rather than data-driven so that histograms of different networks (and
+tasks) add up bin by bin. An Adam step moves a weight by at most about the
+learning rate (1e-3), so changes of trained weights lie well inside this range.
+"""
+
+
+# ----------------------------------------------------------------------------- per network
+
+
+def random_perturbation_growth(W_init: ArrayLike, dW: ArrayLike, seed: int = 0) -> float:
+    """Largest eigenvalue-magnitude growth caused by a random change the size of ``dW``.
+
+    The null of "a few eigenvalues grow": ``W_init`` plus a Gaussian matrix with
+    zero diagonal and the Frobenius norm of ``dW``. Eigenvalues are paired as in
+    :func:`.connectivity.connectivity_summary` (minimum total displacement), so the
+    trained and the random growth are measured alike.
+
+    Parameters
+    ----------
+    W_init, dW : array, shape (N, N)
+    seed : int
+        Seed of the random change.
+
+    Returns
+    -------
+    float
+        ``max_k (|lambda_k(W_init + R)| - |lambda_k(W_init)|)``.
+    """
+    A = np.asarray(W_init, dtype=float)
+    D = np.asarray(dW, dtype=float)
+    R = np.random.default_rng(seed).standard_normal(D.shape)
+    np.fill_diagonal(R, 0.0)
+    norm_r = np.linalg.norm(R, "fro")
+    R *= np.linalg.norm(D, "fro") / norm_r if norm_r > 0 else 0.0
+    match = C.match_eigenvalues(C.eigenvalues(A), C.eigenvalues(A + R))
+    return float(np.max(match.magnitude_change))
+
+
+def network_summary(
+    W_init: ArrayLike,
+    W_trained: ArrayLike,
+    *,
+    top_fraction: float = 0.1,
+    energy: float = 0.9,
+    seed: int = 0,
+) -> dict[str, float]:
+    """Every per-network scalar of the connectivity claims.
+
+    :func:`.connectivity.connectivity_summary` plus two references it lacks:
+    ``max_eigenvalue_growth_random`` (:func:`random_perturbation_growth`) and
+    ``weight_std_init``, the standard deviation of the initial off-diagonal
+    weights (the scale against which a weight change is small or large).
+
+    Parameters
+    ----------
+    W_init, W_trained : array, shape (N, N)
+    top_fraction, energy, seed
+        See :func:`.connectivity.connectivity_summary`; ``seed`` also seeds the random
+        perturbation.
+
+    Returns
+    -------
+    dict of float, including ``n_units``.
+    """
+    A = np.asarray(W_init, dtype=float)
+    B = np.asarray(W_trained, dtype=float)
+    out = {"n_units": float(A.shape[0])}
+    out.update(C.connectivity_summary(A, B, top_fraction=top_fraction, energy=energy, seed=seed))
+    out["max_eigenvalue_growth_random"] = random_perturbation_growth(A, B - A, seed=seed)
+    out["weight_std_init"] = float(np.std(C.offdiagonal(A)))
+    return out
+
+
+def eigenvalue_pairs(W_init: ArrayLike, W_trained: ArrayLike) -> dict[str, NDArray]:
+    """Eigenvalues before and after training, paired, with their growth rank.
+
+    Parameters
+    ----------
+    W_init, W_trained : array, shape (N, N)
+
+    Returns
+    -------
+    dict of arrays, each shape (N,):
+        ``eig_init`` and ``eig_final`` (complex; ``eig_final[k]`` is the partner of
+        ``eig_init[k]``), ``magnitude_change`` (``|after| - |before|``) and
+        ``growth_rank`` (0 for the eigenvalue whose magnitude grew most, 1 for the
+        next, ...).
+    """
+    match = C.match_eigenvalues(C.eigenvalues(W_init), C.eigenvalues(W_trained))
+    order = match.top(match.before.size, signed=True)
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    return {
+        "eig_init": match.before,
+        "eig_final": match.after,
+        "magnitude_change": match.magnitude_change,
+        "growth_rank": rank,
+    }
+
+
+def change_histogram(
+    W_init: ArrayLike, W_trained: ArrayLike, edges: ArrayLike = CHANGE_BIN_EDGES
+) -> pd.DataFrame:
+    """Histogram of ``|W_trained - W_init|`` over the off-diagonal weights.
+
+    A weight whose presynaptic unit never fires, or whose postsynaptic unit never
+    does, gets a zero gradient at every step and so keeps its initial value
+    exactly; such weights have no place on a log axis and are counted in a bin of
+    their own, ``[0, edges[0])``.
+
+    Parameters
+    ----------
+    W_init, W_trained : array, shape (N, N)
+    edges : array, shape (B + 1,), increasing, positive
+        Log-axis bin edges; changes above ``edges[-1]`` are counted in the last bin.
+
+    Returns
+    -------
+    DataFrame with B + 1 rows: bin_low, bin_high, count (int64), fraction (of the
+    N(N-1) weights). The first row, ``bin_low = 0``, holds the (practically)
+    unchanged weights.
+    """
+    edges = np.asarray(edges, dtype=float)
+    change = C.weight_change_magnitudes(W_init, W_trained)
+    all_edges = np.concatenate([[0.0], edges])
+    counts, _ = np.histogram(np.minimum(change, edges[-1]), bins=all_edges)
+    return pd.DataFrame({
+        "bin_low": all_edges[:-1],
+        "bin_high": all_edges[1:],
+        "count": counts.astype(np.int64),
+        "fraction": counts / max(change.size, 1),
+    })
+
+
+def centrality_table(
+    W_init: ArrayLike, W_trained: ArrayLike, measure: str = "eigenvector"
+) -> pd.DataFrame:
+    """Centrality of every node before and after training.
+
+    Parameters
+    ----------
+    W_init, W_trained : array, shape (N, N)
+    measure : str
+        A key of :data:`.centrality.MEASURES`.
+
+    Returns
+    -------
+    DataFrame with N rows: node, initial, final (centrality; units of the
+    measure: unit-norm for eigenvector, a probability for PageRank, summed
+    |weight| for strengths), rank_initial, rank_final (0 = most central).
+    """
+    c0 = Z.centrality(W_init, measure)
+    c1 = Z.centrality(W_trained, measure)
+
+    def ranks(c: NDArray[np.float64]) -> NDArray[np.int64]:
+        order = np.argsort(-c, kind="stable")
+        out = np.empty(c.size, dtype=np.int64)
+        out[order] = np.arange(c.size)
+        return out
+
+    return pd.DataFrame({
+        "node": np.arange(c0.size, dtype=np.int64),
+        "initial": c0,
+        "final": c1,
+        "rank_initial": ranks(c0),
+        "rank_final": ranks(c1),
+    })
+
+
+def nonnormality_table(steps: ArrayLike, Ws: ArrayLike) -> pd.DataFrame:
+    """Departure from normality of every training snapshot.
+
+    Parameters
+    ----------
+    steps : array, shape (S,)
+        Training step of each snapshot.
+    Ws : array, shape (S, N, N)
+        The snapshots of ``W_rec``.
+
+    Returns
+    -------
+    DataFrame with S rows: step, henrici (``||U||_F`` of the strictly upper part
+    ``U`` of the complex Schur form), spectral (``||U||_2``), frobenius
+    (``||W||_F``, for scale), spectral_radius.
+    """
+    Ws = np.asarray(Ws, dtype=float)
+    henrici, spectral = C.departure_trajectory(Ws)
+    return pd.DataFrame({
+        "step": np.asarray(steps, dtype=np.int64),
+        "henrici": henrici,
+        "spectral": spectral,
+        "frobenius": np.linalg.norm(Ws, axis=(1, 2)),
+        "spectral_radius": [C.spectral_radius(W) for W in Ws],
+    })
+
+
+def low_rank_table(
+    network: Network,
+    task: str,
+    task_cfg: dict,
+    *,
+    max_rank: int = 10,
+    n_trials: int = 128,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Spectrum of the training change and the loss of its rank-k truncations.
+
+    Following Schuessler et al. (2020), ``W_init + [dW]_k`` (``[dW]_k`` the best
+    rank-``k`` approximation of ``dW = W_rec - W_rec_init``) is scored on a fixed
+    batch (:func:`~rnn_hypotheses.evaluate.loss_batch`) for ``k = 0 .. max_rank`` and
+    for full rank (``k = N``, which is exactly the trained matrix). The diagonal of
+    each truncated matrix is set to zero, because the model has no self-connections.
+
+    Parameters
+    ----------
+    network : Network
+        A trained network (``W_rec_init`` and ``W_rec``).
+    task, task_cfg
+        Task name and its config.yaml entry.
+    max_rank : int
+        Largest truncation rank before full rank.
+    n_trials : int
+        Trials of the scoring batch.
+    seed : int
+        Seed of the random reference matrix
+        (:func:`.connectivity.random_reference_singular_values`).
+
+    Returns
+    -------
+    DataFrame with N + 1 rows, one per rank ``k = 0 .. N``:
+        rank; singular_value (the k-th singular value of dW, NaN at k = 0);
+        singular_value_random (of a Gaussian matrix of the same norm);
+        energy_share and energy_share_random (``s_k^2 / sum s^2``);
+        loss (NaN where ``k`` was not scored); truncated (bool, whether scored).
+    """
+    W0 = np.asarray(network.W_rec_init, dtype=float)
+    W1 = np.asarray(network.W_rec, dtype=float)
+    n = W0.shape[0]
+    s = C.singular_values(W1 - W0)
+    s_rand = C.random_reference_singular_values(W1 - W0, seed=seed)
+
+    def share(x: NDArray[np.float64]) -> NDArray[np.float64]:
+        total = np.sum(x**2)
+        return x**2 / total if total > 0 else np.zeros_like(x)
+
+    nan = np.array([np.nan])
+    frame = pd.DataFrame({
+        "rank": np.arange(n + 1, dtype=np.int64),
+        "singular_value": np.concatenate([nan, s]),
+        "singular_value_random": np.concatenate([nan, s_rand]),
+        "energy_share": np.concatenate([nan, share(s)]),
+        "energy_share_random": np.concatenate([nan, share(s_rand)]),
+    })
+    ranks = sorted({*range(min(max_rank, n) + 1), n})
+    # one batch for every k: the losses then differ only through the weights
+    batch = loss_batch(task, task_cfg, network, n_trials)
+    loss = np.full(n + 1, np.nan)
+    for k in ranks:
+        W = C.truncated_weights(W0, W1, k, zero_diagonal=True)
+        loss[k] = task_loss(network, W, task, task_cfg, batch=batch)
+    frame["loss"] = loss
+    frame["truncated"] = np.isfinite(loss)
+    return frame
+
+
+# ----------------------------------------------------------------------------- across networks
+
+
+def step_band(
+    frame: pd.DataFrame,
+    value: str,
+    *,
+    by: str = "task",
+    net: str = "net",
+    step: str = "step",
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Mean over networks of a training trajectory, with a 95% bootstrap interval per step.
+
+    Networks stop training at different steps (early stopping); a stopped
+    network's weights no longer change, so its last value is carried forward to
+    the last step of its group. Between logged steps (a network's final step is
+    generally off the common grid) the previous value is carried forward too.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Columns ``by``, ``net``, ``step`` and ``value``; one row per logged step of
+        each network.
+    value : str
+        Column to summarise.
+    by, net, step : str
+        Grouping column (e.g. task), network column, step column.
+    n_boot, seed
+        Bootstrap resamples per step and seed (:func:`.stats.bootstrap_ci`).
+
+    Returns
+    -------
+    DataFrame: ``by``, ``step`` (named as the argument), mean, ci_low, ci_high, n
+    (networks at that step).
+    """
+    out = []
+    for group, part in frame.groupby(by, sort=True):
+        wide = part.pivot_table(index=step, columns=net, values=value, aggfunc="last")
+        wide = wide.sort_index().ffill()
+        for s, row in wide.iterrows():
+            x = row.to_numpy(dtype=float)
+            x = x[np.isfinite(x)]
+            low, high = bootstrap_ci(x, n_boot=n_boot, seed=seed)
+            out.append({by: group, step: int(s), "mean": float(x.mean()) if x.size else np.nan,
+                        "ci_low": low, "ci_high": high, "n": int(x.size)})
+    return pd.DataFrame(out, columns=[by, step, "mean", "ci_low", "ci_high", "n"])
+
+
+def pooled_histogram(frame: pd.DataFrame, *, by: str = "task") -> pd.DataFrame:
+    """Add up per-network histograms of :func:`change_histogram` within each group.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Columns ``by``, bin_low, bin_high, count; the same bins for every network.
+
+    Returns
+    -------
+    DataFrame: ``by``, bin_low, bin_high, count, fraction (of the group's weights).
+    """
+    pooled = frame.groupby([by, "bin_low", "bin_high"], as_index=False, sort=True)["count"].sum()
+    pooled["fraction"] = pooled["count"] / pooled.groupby(by)["count"].transform("sum")
+    return pooled
+
+
+def eigenvalue_frame(
+    tasks: Sequence[str],
+    nets: Sequence[str],
+    pairs: Sequence[dict[str, NDArray]],
+    marked: int = 3,
+) -> pd.DataFrame:
+    """Long table of paired eigenvalues of many networks, for Figure 7.
+
+    Parameters
+    ----------
+    tasks, nets : sequences of str, length M
+        Task and network of each entry of ``pairs``.
+    pairs : sequence of dicts from :func:`eigenvalue_pairs`
+    marked : int
+        Per network, the eigenvalues with growth rank below this are marked.
+
+    Returns
+    -------
+    DataFrame: task, net, re_init, im_init, re_final, im_final, magnitude_change,
+    growth_rank, marked (bool).
+    """
+    rows = []
+    for task, net, p in zip(tasks, nets, pairs, strict=True):
+        rows.append(pd.DataFrame({
+            "task": task,
+            "net": net,
+            "re_init": p["eig_init"].real,
+            "im_init": p["eig_init"].imag,
+            "re_final": p["eig_final"].real,
+            "im_final": p["eig_final"].imag,
+            "magnitude_change": p["magnitude_change"],
+            "growth_rank": p["growth_rank"],
+            "marked": p["growth_rank"] < marked,
+        }))
+    return pd.concat(rows, ignore_index=True)
+
+
+def typical_network(summary: pd.DataFrame, column: str, *, by: str = "task") -> dict[str, str]:
+    """Per group, the network whose ``column`` is closest to the group's median.
+
+    Used to pick the one network a figure highlights; ties go to the first
+    network in name order.
+
+    Returns
+    -------
+    dict: group -> network name.
+    """
+    out = {}
+    for group, part in summary.sort_values("net").groupby(by):
+        x = part[column].to_numpy(dtype=float)
+        finite = np.isfinite(x)
+        if not finite.any():
+            out[group] = str(part["net"].iloc[0])
+            continue
+        distance = np.where(finite, np.abs(x - np.median(x[finite])), np.inf)
+        out[group] = str(part["net"].iloc[int(np.argmin(distance))])
+    return out
+
+
+# ----------------------------------------------------------------------------- claims
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim of the report's sections 5.1-5.2, as a test on per-network columns.
+
+    Attributes
+    ----------
+    key : str
+        Short identifier.
+    text : str
+        The claim in words (the table prefixes the task).
+    section : str
+        Section of the report.
+    statistic : str
+        The per-network statistic in words.
+    column : str
+        Column of the per-network summary holding the statistic (the "after" member
+        of a pair; for ``between`` the statistic compared between tasks).
+    kind : {"one_sample", "paired", "between"}
+    alternative : {"greater", "less"}
+        Direction of the claim.
+    other : str, optional
+        Paired column (``paired``).
+    reference : float or str
+        Null value (``one_sample``): a number, or a column that is constant within a
+        task (e.g. a chance level that depends only on N).
+    sign : float
+        Multiplies ``column`` first (e.g. -1 turns a change into a decrease).
+    groups : tuple of str, optional
+        ``between`` only: (group whose values should be larger, the other group).
+    """
+
+    key: str
+    text: str
+    section: str
+    statistic: str
+    column: str
+    kind: Kind = "one_sample"
+    alternative: Alternative = "greater"
+    other: str | None = None
+    reference: float | str = 0.0
+    sign: float = 1.0
+    groups: tuple[str, str] | None = None
+
+
+CLAIMS: tuple[Claim, ...] = (
+    Claim("mean_weight_decreases", "mean weight decreases during training", "5.1",
+          "mean off-diagonal W_rec, trained minus initial", "mean_weight_final",
+          kind="paired", other="mean_weight_init", alternative="less"),
+    Claim("mean_weight_negative", "mean weight ends negative", "5.1",
+          "mean off-diagonal W_rec after training", "mean_weight_final", alternative="less"),
+    Claim("decision_decrease_larger", "the decision task's mean weight decrease exceeds the "
+          "perception task's", "5.1",
+          "decrease of the mean off-diagonal weight, decision minus perception",
+          "mean_weight_change", kind="between", sign=-1.0, groups=("decision", "perception")),
+    Claim("few_weights_change", "few weights change much", "5.2",
+          "share of sum(dW^2) carried by the top fraction of weights, vs i.i.d. Gaussian changes",
+          "change_top_share", reference="change_top_share_gaussian"),
+    Claim("few_eigenvalues_grow", "a few eigenvalues grow", "5.2",
+          "largest growth of an eigenvalue magnitude, trained minus a random change of equal "
+          "norm", "max_eigenvalue_growth", kind="paired", other="max_eigenvalue_growth_random"),
+    Claim("centrality_reshuffled", "centrality ranks are reshuffled (initial and final ranks "
+          "anti-correlated)", "5.2", "Spearman rho, initial vs final node centrality",
+          "spearman_rho", alternative="less"),
+    Claim("centrality_l_shape", "low-centrality nodes become the most central (L shape)", "5.2",
+          "fraction of the final top nodes that were in the initial bottom half, vs chance",
+          "fraction_top_from_bottom_half", reference="fraction_chance"),
+    Claim("nonnormality_increases_2norm", "non-normality increases (2-norm, the report's "
+          "measure)", "5.2", "||U||_2 of the strictly upper Schur part, trained minus initial",
+          "spectral_departure_final", kind="paired", other="spectral_departure_init"),
+    Claim("nonnormality_increases_henrici", "non-normality increases (Henrici, Frobenius norm)",
+          "5.2", "||U||_F of the strictly upper Schur part, trained minus initial",
+          "henrici_final", kind="paired", other="henrici_init"),
+    Claim("dW_low_rank", "the weight change dW is low rank", "5.2",
+          "participation ratio of dW's singular values, minus that of a random matrix of equal "
+          "norm", "dW_participation_ratio", kind="paired", other="dW_participation_ratio_random",
+          alternative="less"),
+)
+"""The claims of the connectivity claims table, in its row order."""
+
+
+def _constant(part: pd.DataFrame, column: str) -> float:
+    values = part[column].to_numpy(dtype=float)
+    if values.size == 0:
+        return float("nan")
+    if not np.allclose(values, values[0]):
+        raise ValueError(f"reference column {column!r} is not constant within a task")
+    return float(values[0])
+
+
+def _note(part: pd.DataFrame, claim: Claim) -> str:
+    """A sentence of context for a row: the scale that the statistic alone hides."""
+    mean = part.mean(numeric_only=True)
+    if claim.key == "few_weights_change":
+        return (f"mean ||dW||_F / ||W_init||_F = {mean['dW_relative_norm']:.3g}; "
+                f"Gaussian share = {mean['change_top_share_gaussian']:.3g}")
+    if claim.key == "dW_low_rank":
+        return (f"rank holding 90% of ||dW||^2: {mean['dW_energy_rank']:.3g} "
+                f"(random {mean['dW_energy_rank_random']:.3g})")
+    if claim.key == "centrality_l_shape":
+        return f"chance fraction = {mean['fraction_chance']:.3g}"
+    if claim.key == "nonnormality_increases_2norm":
+        return (f"mean {mean['spectral_departure_init']:.3g} -> "
+                f"{mean['spectral_departure_final']:.3g} (report: about 16.5 -> 17.5)")
+    if claim.key == "nonnormality_increases_henrici":
+        return f"mean {mean['henrici_init']:.3g} -> {mean['henrici_final']:.3g}"
+    if claim.key == "few_eigenvalues_grow":
+        return (f"mean spectral radius {mean['spectral_radius_init']:.3g} -> "
+                f"{mean['spectral_radius_final']:.3g}")
+    return ""
+
+
+def connectivity_claims(
+    summary: pd.DataFrame,
+    claims: Sequence[Claim] = CLAIMS,
+    *,
+    alpha: float = ALPHA,
+    n_boot: int = 10_000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The connectivity claims table: one row per claim and task (one per between-task claim).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        One row per network: ``task``, ``net`` and every column the claims name
+        (the output of :func:`network_summary` merged with
+        :func:`.centrality.centrality_summary`).
+    claims : sequence of Claim
+    alpha, n_boot, seed
+        Test level, bootstrap resamples and bootstrap seed.
+
+    Returns
+    -------
+    DataFrame with :data:`.stats.CLAIMS_COLUMNS`. Per-task claims read
+    ``"<task>: <text>"``; tasks in name order.
+    """
+    rows = []
+    tasks = sorted(summary["task"].unique())
+    for claim in claims:
+        if claim.kind == "between":
+            high, low = claim.groups
+            x = claim.sign * summary.loc[summary["task"] == high, claim.column].to_numpy(float)
+            y = claim.sign * summary.loc[summary["task"] == low, claim.column].to_numpy(float)
+            rows.append(claim_row(claim.text, claim.section, claim.statistic, x, kind="between",
+                                  other=y, alternative=claim.alternative, alpha=alpha,
+                                  n_boot=n_boot, seed=seed))
+            continue
+        for task in tasks:
+            part = summary[summary["task"] == task]
+            x = claim.sign * part[claim.column].to_numpy(float)
+            other = None if claim.other is None else part[claim.other].to_numpy(float)
+            reference = (_constant(part, claim.reference) if isinstance(claim.reference, str)
+                         else float(claim.reference))
+            rows.append(claim_row(f"{task}: {claim.text}", claim.section, claim.statistic, x,
+                                  kind=claim.kind, other=other, reference=reference,
+                                  alternative=claim.alternative, alpha=alpha, n_boot=n_boot,
+                                  seed=seed, notes=_note(part, claim)))
+    return claims_table(rows)

@@ -1,0 +1,62 @@
+"""Figure 3: a perception trajectory with the input switching, in a 3-D DCA projection."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+LEVEL_COLOURS = ("#1f5fbf", "#d62728")  # lower and higher input level
+
+
+def perception_latent_figure(trajectories: pd.DataFrame, fixed_points: pd.DataFrame
+                             ) -> plt.Figure:
+    """Draw Figure 3.
+
+    Parameters
+    ----------
+    trajectories : DataFrame
+        net, state, time_ms, input, dc1, dc2, dc3: one switching trial of each
+        network and state in the coordinates of its DCA subspace, one row per step.
+    fixed_points : DataFrame
+        net, state, input, dc1, dc2, dc3: steady states of the held trials at
+        each input level in the same coordinates.
+
+    Rows: untrained (top), trained (bottom). Columns: networks.
+    """
+    nets = sorted(trajectories["net"].unique())
+    levels = np.sort(fixed_points["input"].unique())
+    states = ("untrained", "trained")
+    fig = plt.figure(figsize=(3.4 * len(nets), 3.5 * len(states)), constrained_layout=True)
+    subfigs = fig.subfigures(len(states), 1)
+    for subfig, state in zip(subfigs, states, strict=True):
+        subfig.suptitle(f"{state.capitalize()} networks: input switching between "
+                        + " and ".join(f"{v:g}" for v in levels), fontsize=9.5)
+        for j, net in enumerate(nets):
+            ax = subfig.add_subplot(1, len(nets), j + 1, projection="3d")
+            traj = trajectories[(trajectories["net"] == net) & (trajectories["state"] == state)]
+            traj = traj.sort_values("time_ms")
+            xyz = traj[["dc1", "dc2", "dc3"]].to_numpy()
+            level_index = np.abs(traj["input"].to_numpy()[:, None] - levels[None, :]).argmin(1)
+            # draw step by step so that each segment takes the colour of its input
+            for t in range(1, len(xyz)):
+                ax.plot(*xyz[t - 1 : t + 1].T, color=LEVEL_COLOURS[level_index[t] % 2], lw=1.0)
+            ax.scatter(*xyz[0], color="k", s=18, marker="^", label="start (r = 0 at t = 0)")
+            fp = fixed_points[(fixed_points["net"] == net) & (fixed_points["state"] == state)]
+            for k, level in enumerate(levels):
+                point = fp[np.isclose(fp["input"], level)]
+                ax.scatter(point["dc1"], point["dc2"], point["dc3"], s=60, marker="*",
+                           color=LEVEL_COLOURS[k % 2], edgecolor="k", lw=0.5,
+                           label=f"steady state, input {level:g}")
+            ax.set_title(net, fontsize=9)
+            ax.set_xlabel("DCA 1", fontsize=7, labelpad=-8)
+            ax.set_ylabel("DCA 2", fontsize=7, labelpad=-8)
+            ax.set_zlabel("DCA 3", fontsize=7, labelpad=-8)
+            # coordinates in a DCA basis have arbitrary sign and offset: no tick values
+            ax.set_xticklabels([])
+            ax.set_yticklabels([])
+            ax.set_zticklabels([])
+            ax.view_init(elev=22, azim=-55)
+            if j == 0:
+                ax.legend(loc="upper left", fontsize=6.5)
+    return fig

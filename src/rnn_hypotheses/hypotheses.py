@@ -1,0 +1,448 @@
+"""The report's hypotheses and the verdict on each, from the workflow's claims tables.
+
+Section 1 of the report names four headline hypotheses; sections 5.1-5.3 (and the
+supplementary analyses) state the claims behind them, and each claims table
+(connectivity, latent space, ...) tests some of those claims. This module holds
+the one explicit mapping from claim to hypothesis, :data:`CLAIM_HYPOTHESIS`, and
+builds the hypotheses table: every claim row, grouped under the hypothesis it
+bears on, plus one row per hypothesis whose verdict sums up its claims'.
+
+A hypothesis is ``supported``, ``not supported`` or ``inconclusive`` only if all
+of its claims agree; otherwise it is ``mixed``, and its notes count the verdicts.
+
+Robustness variants (other seeds, other gains) produce claims tables of their
+own; :func:`hypotheses_table` adds one column per variant saying whether each
+row's verdict holds there.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .analysis.stats import CLAIMS_COLUMNS
+from .htmlpage import html_page, html_paragraph, html_table
+
+__all__ = [
+    "CLAIM_HYPOTHESIS",
+    "HYPOTHESES",
+    "Hypothesis",
+    "MIXED",
+    "VERDICTS",
+    "aggregate_verdict",
+    "claim_key",
+    "claim_task",
+    "claim_texts",
+    "display_table",
+    "hypotheses_html",
+    "hypotheses_table",
+    "holds_column",
+]
+
+VERDICTS = ("supported", "not supported", "inconclusive")
+"""The verdicts a claim can have (:func:`.analysis.stats.verdict`)."""
+
+MIXED = "mixed"
+"""The verdict of a hypothesis whose claims' verdicts disagree."""
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One headline hypothesis of the report's section 1.
+
+    Attributes
+    ----------
+    key : str
+        Identifier used by :data:`CLAIM_HYPOTHESIS`.
+    label : str
+        Short label in the table, ``"H1"`` ... ``"H4"`` in the report's order.
+    text : str
+        The hypothesis in words.
+    sections : str
+        Where the report gives its evidence.
+    """
+
+    key: str
+    label: str
+    text: str
+    sections: str
+
+
+HYPOTHESES: tuple[Hypothesis, ...] = (
+    Hypothesis("nonlinearity", "H1", "Training increases the non-linearity of the dynamics",
+               "5.1"),
+    Hypothesis("subtle_changes", "H2", "The trained weights differ little from the random "
+               "initial ones, but the few differences change relevant measures a lot", "5.2"),
+    Hypothesis("away_from_readout", "H3", "The dynamics of the computation move away from the "
+               "readout direction", "5.3"),
+    Hypothesis("dca_unique", "H4", "Maximally predictive (DCA) latent spaces are mostly unique",
+               "S3"),
+)
+"""The four headline hypotheses, in the report's order."""
+
+CLAIM_HYPOTHESIS: dict[str, str | None] = {
+    # section 5.1: the network exploits the ReLU more after training
+    "mean_weight_decreases": "nonlinearity",
+    "mean_weight_negative": "nonlinearity",
+    "decision_decrease_larger": "nonlinearity",
+    "pi_relu": "nonlinearity",
+    "pi_linear": "nonlinearity",
+    "pi_gap_grows": "nonlinearity",
+    # section 5.2: small, low-rank change with large effects
+    "few_weights_change": "subtle_changes",
+    "few_eigenvalues_grow": "subtle_changes",
+    "dW_low_rank": "subtle_changes",
+    "centrality_reshuffled": "subtle_changes",
+    "centrality_l_shape": "subtle_changes",
+    "nonnormality_increases_2norm": "subtle_changes",
+    "nonnormality_increases_henrici": "subtle_changes",
+    "prepost_orthogonal": "subtle_changes",
+    # the report reads "condition subspaces stay aligned" as part of the same picture:
+    # training moved both latent spaces together
+    "conditions_unchanged": "subtle_changes",
+    # section 5.3
+    "readout_dca_away": "away_from_readout",
+    "readout_pca_away": "away_from_readout",
+    "dca_beyond_pca": "away_from_readout",
+    # section 1, fourth hypothesis (tested per state, Figure S3)
+    "dca_unique": "dca_unique",
+    # section 6: the slow-point programme the report proposes; its questions (task
+    # complexity, input modulation, reversibility) are none of the four hypotheses
+    "slow_more_fixed_points_decision": None,
+    "slow_more_saddles_decision": None,
+    "slow_fixed_points_change": None,
+    "slow_regions_change": None,
+    "slow_inputs_move_slowest_mode": None,
+    "slow_slowest_mode_slows": None,
+}
+"""Claim key -> the key of the hypothesis it bears on (``None``: a finding of its own).
+
+The single place that decides which hypothesis a claim is evidence for. Claim
+keys are those of :data:`.analysis.training_change.CLAIMS`,
+:data:`.analysis.latent.LATENT_CLAIMS` and :data:`SLOW_POINT_CLAIM_TEXTS`; a
+claims table whose rows cannot be traced to a key here is rejected by
+:func:`hypotheses_table`.
+"""
+
+SLOW_POINT_CLAIM_TEXTS: dict[str, str] = {
+    "decision networks have more fixed points than perception networks":
+        "slow_more_fixed_points_decision",
+    "decision networks have more saddles than perception networks":
+        "slow_more_saddles_decision",
+    "training changes the number of fixed points": "slow_fixed_points_change",
+    "training changes the number of slow regions": "slow_regions_change",
+    "training makes inputs move the slowest mode more": "slow_inputs_move_slowest_mode",
+    "training slows the slowest mode at stable points": "slow_slowest_mode_slows",
+}
+"""Text -> key of the claims of :func:`.analysis.slowpoint_analysis.slow_point_claims`.
+
+That function writes its claims as literals ending in ``"(<task or state>)"``;
+this is their text without that ending.
+"""
+
+
+def claim_texts() -> dict[str, str]:
+    """The text of every claim the library defines, mapped to its key.
+
+    Returns
+    -------
+    dict
+        Claim text (as it follows the ``"<task>: "`` prefix in a claims table) -> key.
+    """
+    # imported here: the analysis modules pull in scipy and are not needed to render tables
+    from .analysis.latent import LATENT_CLAIMS
+    from .analysis.training_change import CLAIMS
+
+    pairs = [(c.text, c.key) for c in (*CLAIMS, *LATENT_CLAIMS)]
+    pairs += list(SLOW_POINT_CLAIM_TEXTS.items())
+    texts: dict[str, str] = {}
+    for text, key in pairs:
+        if texts.get(text, key) != key:
+            raise ValueError(f"two claims share the text {text!r}")
+        texts[text] = key
+    return texts
+
+
+def claim_key(claim: str, texts: Mapping[str, str]) -> str | None:
+    """The key of a claims-table row, from its claim column.
+
+    Rows read ``"<text>"``, ``"<task>: <text>"``, ``"<task>, <state>: <text>"`` or
+    ``"<text> (<task or state>)"``; the text as written is tried first, as some
+    texts end in a parenthesis of their own.
+
+    Parameters
+    ----------
+    claim : str
+        The row's ``claim``.
+    texts : mapping
+        Output of :func:`claim_texts`.
+
+    Returns
+    -------
+    str or None
+        ``None`` if no known text matches.
+    """
+    _, sep, rest = claim.partition(": ")
+    candidates = [claim, rest] if sep else [claim]
+    for text in list(candidates):
+        # a trailing "(decision)", "(trained)", ... names the group, not the claim
+        stem, paren, _ = text.rpartition(" (")
+        if paren and text.endswith(")"):
+            candidates.append(stem)
+    for text in candidates:
+        if text in texts:
+            return texts[text]
+    return None
+
+
+def aggregate_verdict(verdicts: Sequence[str]) -> str:
+    """One verdict from several: the common one if all agree, else :data:`MIXED`.
+
+    Parameters
+    ----------
+    verdicts : sequence of str
+
+    Returns
+    -------
+    str
+        ``"inconclusive"`` for no verdicts at all.
+    """
+    distinct = set(verdicts)
+    if not distinct:
+        return "inconclusive"
+    return distinct.pop() if len(distinct) == 1 else MIXED
+
+
+def _counts(verdicts: Sequence[str]) -> str:
+    parts = [f"{sum(v == name for v in verdicts)} {name}" for name in VERDICTS]
+    return ", ".join(p for p in parts if not p.startswith("0 "))
+
+
+def claim_task(claim: str) -> str:
+    """The task a claims-table row is about, from its ``"<task>[, <state>]: "`` prefix.
+
+    Returns
+    -------
+    str
+        ``""`` for a row without that prefix (a claim that compares the tasks).
+    """
+    label, sep, _ = claim.partition(": ")
+    return label.split(", ")[0] if sep else ""
+
+
+def _verdict_notes(claims: pd.DataFrame) -> str:
+    """Counts of a hypothesis's verdicts, and per task where its claims span several."""
+    if claims.empty:
+        return "no claim of this hypothesis was tested"
+    text = _counts(list(claims["verdict"]))
+    tasks = [claim_task(c) for c in claims["claim"]]
+    if len(set(tasks)) > 1:
+        # a mixed verdict often splits along the tasks; say so
+        parts = [f"{task or 'between tasks'}: "
+                 + _counts([v for v, t in zip(claims["verdict"], tasks, strict=True)
+                            if t == task])
+                 for task in dict.fromkeys(sorted(tasks, key=lambda t: (t == "", t)))]
+        text += " (" + "; ".join(parts) + ")"
+    return text
+
+
+def _claims_rows(tables: Mapping[str, pd.DataFrame], texts: Mapping[str, str]) -> pd.DataFrame:
+    """Concatenate claims tables, tagging each row with its source, key and hypothesis."""
+    frames = []
+    unknown: list[str] = []
+    for name, frame in tables.items():
+        missing = [c for c in CLAIMS_COLUMNS if c not in frame.columns]
+        if missing:
+            raise ValueError(f"claims table {name!r} lacks column(s) {missing}")
+        part = frame[list(CLAIMS_COLUMNS)].copy()
+        keys = [claim_key(c, texts) for c in part["claim"]]
+        unknown += [f"{name}: {c}" for c, k in zip(part["claim"], keys, strict=True)
+                    if k is None or k not in CLAIM_HYPOTHESIS]
+        part.insert(0, "source", name)
+        part.insert(1, "key", keys)
+        frames.append(part)
+    if unknown:
+        raise ValueError("claims without a hypothesis in rnn_hypotheses.hypotheses."
+                         "CLAIM_HYPOTHESIS (add their keys there): " + "; ".join(unknown))
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["source", "key", *CLAIMS_COLUMNS])
+    rows["hypothesis"] = [CLAIM_HYPOTHESIS[k] for k in rows["key"]]
+    empty = rows["verdict"].isna() | (rows["verdict"].astype(str).str.strip() == "")
+    if empty.any():
+        raise ValueError("claims with an empty verdict: "
+                         + "; ".join(rows.loc[empty, "claim"].astype(str)))
+    bad = ~rows["verdict"].isin(VERDICTS)
+    if bad.any():
+        raise ValueError("claims with a verdict outside "
+                         f"{VERDICTS}: " + "; ".join(rows.loc[bad, "claim"].astype(str)))
+    if rows["claim"].duplicated().any():
+        raise ValueError("claims appear twice: "
+                         + "; ".join(rows.loc[rows["claim"].duplicated(), "claim"]))
+    return rows
+
+
+def _grouped(rows: pd.DataFrame) -> pd.DataFrame:
+    """Hypothesis rows followed by their claims, in the report's order."""
+    out = []
+    for hyp in HYPOTHESES:
+        mine = rows[rows["hypothesis"] == hyp.key]
+        verdicts = list(mine["verdict"])
+        out.append({
+            "row": "hypothesis", "hypothesis": hyp.label, "source": "", "claim": hyp.text,
+            "section": f"1 (evidence: {hyp.sections})",
+            "statistic": f"agreement of the verdicts of its {len(verdicts)} claims",
+            "n": len(verdicts), "mean": math.nan, "ci_low": math.nan, "ci_high": math.nan,
+            "test": "", "p_value": math.nan, "verdict": aggregate_verdict(verdicts),
+            "notes": _verdict_notes(mine),
+        })
+        out += [{"row": "claim", "hypothesis": hyp.label, **r}
+                for r in mine.drop(columns=["key", "hypothesis"]).to_dict("records")]
+    # findings that bear on no headline hypothesis (the slow-point programme), last
+    loose = rows[rows["hypothesis"].isna()]
+    out += [{"row": "claim", "hypothesis": "", **r}
+            for r in loose.drop(columns=["key", "hypothesis"]).to_dict("records")]
+    table = pd.DataFrame(out, columns=["row", "hypothesis", "source", *CLAIMS_COLUMNS])
+    return table.astype({"n": "int64", "mean": "float64", "ci_low": "float64",
+                         "ci_high": "float64", "p_value": "float64"})
+
+
+def holds_column(main: pd.DataFrame, variant: pd.DataFrame) -> list[str]:
+    """Whether each row's verdict in ``main`` is the same in ``variant``.
+
+    Rows are matched on (``row``, ``claim``).
+
+    Parameters
+    ----------
+    main, variant : DataFrame
+        Hypotheses tables without robustness columns.
+
+    Returns
+    -------
+    list of str
+        ``"yes"``; ``"no (<variant verdict>)"``; or ``"missing"`` where the variant
+        lacks the row.
+    """
+    lookup = {(r, c): v for r, c, v in zip(variant["row"], variant["claim"], variant["verdict"],
+                                           strict=True)}
+    out = []
+    for r, c, v in zip(main["row"], main["claim"], main["verdict"], strict=True):
+        other = lookup.get((r, c))
+        out.append("missing" if other is None else "yes" if other == v else f"no ({other})")
+    return out
+
+
+def hypotheses_table(
+    tables: Mapping[str, pd.DataFrame],
+    variants: Mapping[str, Mapping[str, pd.DataFrame]] | None = None,
+) -> pd.DataFrame:
+    """The hypotheses table: each hypothesis, then the claims bearing on it.
+
+    Parameters
+    ----------
+    tables : mapping
+        Claims table name -> table with :data:`.analysis.stats.CLAIMS_COLUMNS`,
+        in the order their rows should appear within a hypothesis.
+    variants : mapping, optional
+        Robustness variant name -> its claims tables (same names as ``tables``).
+
+    Returns
+    -------
+    DataFrame
+        ``row`` (``"hypothesis"`` or ``"claim"``), ``hypothesis`` (``"H1"``... or
+        empty for findings that bear on none), ``source`` (the claims table), then
+        :data:`.analysis.stats.CLAIMS_COLUMNS`, then ``holds_<variant>`` per variant.
+
+    Raises
+    ------
+    ValueError
+        If a claim has no entry in :data:`CLAIM_HYPOTHESIS`, an empty or unknown
+        verdict, or appears twice.
+    """
+    texts = claim_texts()
+    table = _grouped(_claims_rows(tables, texts))
+    for name, variant_tables in (variants or {}).items():
+        other = _grouped(_claims_rows(variant_tables, texts))
+        table[f"holds_{name}"] = holds_column(table, other)
+    return table
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def _number(x: float) -> str:
+    return "" if x is None or not math.isfinite(x) else f"{x:.3g}"
+
+
+def display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The hypotheses table as text, for markdown and HTML.
+
+    The estimate and its interval become one ``mean [95% CI]`` column; p-values
+    get three significant digits.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`hypotheses_table`.
+
+    Returns
+    -------
+    DataFrame of strings.
+    """
+    estimate = [
+        "" if not math.isfinite(m) else f"{m:.3g} [{_number(lo)}, {_number(hi)}]"
+        for m, lo, hi in zip(table["mean"], table["ci_low"], table["ci_high"], strict=True)
+    ]
+    out = pd.DataFrame({
+        # a finding outside the four hypotheses (section 6) is marked by a dash
+        "H": table["hypothesis"].replace("", "-"),
+        "hypothesis or claim": table["claim"],
+        "section": table["section"],
+        "statistic": table["statistic"],
+        "mean [95% CI]": estimate,
+        "test": table["test"],
+        "p": [_number(p) for p in table["p_value"]],
+        "n": table["n"].astype(str),
+        "verdict": table["verdict"],
+    })
+    for column in table.columns:
+        if column.startswith("holds_"):
+            out[column.replace("holds_", "holds in ")] = table[column]
+    out["notes"] = table["notes"]
+    return out
+
+
+_VERDICT_CLASS = {"supported": "yes", "not supported": "no", "inconclusive": "open",
+                  MIXED: "mixed"}
+
+
+def _cell_class(column: str, value: str) -> str:
+    """CSS class of a cell: verdicts and robustness flags are coloured."""
+    if column == "verdict":
+        return _VERDICT_CLASS.get(value, "")
+    if column.startswith("holds in "):
+        return {"yes": "yes", "missing": "open"}.get(value, "no")
+    return ""
+
+
+def hypotheses_html(table: pd.DataFrame, title: str = "Hypotheses and verdicts",
+                    intro: str = "") -> str:
+    """A self-contained HTML page of the hypotheses table (for the Snakemake report).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`hypotheses_table`.
+    title : str
+    intro : str
+        A paragraph of plain text above the table.
+
+    Returns
+    -------
+    str
+    """
+    shown = display_table(table)
+    body = html_table(shown, row_classes=list(table["row"]), cell_class=_cell_class)
+    return html_page(title, [html_paragraph(intro), body] if intro else [body])

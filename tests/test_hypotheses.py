@@ -1,0 +1,216 @@
+"""The hypotheses table, from claims tables whose verdicts are chosen by the test."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from rnn_hypotheses.analysis.latent import LATENT_CLAIMS
+from rnn_hypotheses.analysis.stats import CLAIMS_COLUMNS, claims_table
+from rnn_hypotheses.analysis.training_change import CLAIMS
+from rnn_hypotheses.artifacts import markdown_table
+from rnn_hypotheses.hypotheses import (
+    CLAIM_HYPOTHESIS,
+    HYPOTHESES,
+    MIXED,
+    SLOW_POINT_CLAIM_TEXTS,
+    aggregate_verdict,
+    claim_key,
+    claim_task,
+    claim_texts,
+    display_table,
+    hypotheses_html,
+    hypotheses_table,
+)
+
+TASKS = ("decision", "perception")
+
+# Verdicts the fixture tables give each hypothesis's claims: H1 all supported, H2 one claim
+# against the rest (mixed), H3 all not supported, H4 all inconclusive.
+FIXTURE_VERDICT = {
+    "nonlinearity": lambda key: "supported",
+    "subtle_changes": lambda key: "not supported" if key == "dW_low_rank" else "supported",
+    "away_from_readout": lambda key: "not supported",
+    "dca_unique": lambda key: "inconclusive",
+}
+EXPECTED = {"H1": "supported", "H2": MIXED, "H3": "not supported", "H4": "inconclusive"}
+
+
+def _row(claim: str, section: str, verdict: str, mean: float = 0.5) -> dict[str, object]:
+    return {"claim": claim, "section": section, "statistic": "a statistic", "n": 10,
+            "mean": mean, "ci_low": mean - 0.1, "ci_high": mean + 0.1,
+            "test": "Wilcoxon signed-rank, one-sided (greater)", "p_value": 0.01,
+            "verdict": verdict, "notes": ""}
+
+
+def connectivity_fixture(verdict=None) -> pd.DataFrame:
+    """A connectivity claims table laid out as the real one: per task, between-task once."""
+    rows = []
+    for claim in CLAIMS:
+        v = (verdict or FIXTURE_VERDICT[CLAIM_HYPOTHESIS[claim.key]])(claim.key)
+        labels = [claim.text] if claim.kind == "between" else [f"{t}: {claim.text}" for t in TASKS]
+        rows += [_row(label, claim.section, v) for label in labels]
+    return claims_table(rows)
+
+
+def latent_fixture(verdict=None) -> pd.DataFrame:
+    """A latent claims table laid out as the real one: per task, and per state where so."""
+    rows = []
+    for claim in LATENT_CLAIMS:
+        v = (verdict or FIXTURE_VERDICT[CLAIM_HYPOTHESIS[claim.key]])(claim.key)
+        for task in TASKS:
+            states = ("untrained", "trained") if claim.per_state else (None,)
+            for state in states:
+                label = f"{task}, {state}" if state else task
+                rows.append(_row(f"{label}: {claim.text}", claim.section, v))
+    return claims_table(rows)
+
+
+def slow_point_stats() -> pd.DataFrame:
+    """Per-network slow-point statistics as network_statistics returns them (3 per task)."""
+    rows = []
+    for task, n_units in (("perception", 16), ("decision", 24)):
+        for k in range(3):
+            for state in ("untrained", "trained"):
+                rows.append({"task": task, "net": f"net{k:02d}", "state": state,
+                             "n_units": n_units, "fixed": 1.0 + k, "saddle": float(k),
+                             "slow": 2.0 + k, "slowest_rate": -1.0 - k,
+                             "slowest_rate_range": 0.1 * k})
+    return pd.DataFrame(rows)
+
+
+def slow_point_fixture() -> pd.DataFrame:
+    """The library's own slow-point claims table, with every verdict "inconclusive"."""
+    from rnn_hypotheses.analysis.slowpoint_analysis import slow_point_claims
+
+    return slow_point_claims(slow_point_stats(), n_boot=100).assign(verdict="inconclusive")
+
+
+@pytest.fixture
+def tables() -> dict[str, pd.DataFrame]:
+    return {"connectivity_claims": connectivity_fixture(), "latent_claims": latent_fixture(),
+            "slow_point_claims": slow_point_fixture()}
+
+
+def test_every_claim_of_the_library_is_mapped_to_a_hypothesis():
+    keys = {c.key for c in (*CLAIMS, *LATENT_CLAIMS)} | set(SLOW_POINT_CLAIM_TEXTS.values())
+    assert keys == set(CLAIM_HYPOTHESIS)
+    hypotheses = {h.key for h in HYPOTHESES}
+    assert set(CLAIM_HYPOTHESIS.values()) <= hypotheses | {None}
+    # every headline hypothesis has evidence
+    assert hypotheses <= set(CLAIM_HYPOTHESIS.values())
+    assert len(claim_texts()) == len(keys)
+
+
+def test_claim_key_reads_every_prefix():
+    texts = claim_texts()
+    text = LATENT_CLAIMS[-1].text
+    assert claim_key(f"decision, trained: {text}", texts) == LATENT_CLAIMS[-1].key
+    assert claim_key(f"perception: {CLAIMS[0].text}", texts) == CLAIMS[0].key
+    between = next(c for c in CLAIMS if c.kind == "between")
+    assert claim_key(between.text, texts) == between.key
+    assert claim_key("decision: something the report never says", texts) is None
+    # slow-point claims name their group at the end
+    assert claim_key("training changes the number of fixed points (decision)", texts) == (
+        "slow_fixed_points_change")
+    # a text that ends in a parenthesis of its own is still found as written
+    two_norm = next(c for c in CLAIMS if c.key == "nonnormality_increases_2norm")
+    assert two_norm.text.endswith(")")
+    assert claim_key(f"decision: {two_norm.text}", texts) == two_norm.key
+
+
+def test_every_slow_point_claim_of_the_library_is_recognised():
+    table = slow_point_fixture()
+    texts = claim_texts()
+    keys = [claim_key(c, texts) for c in table["claim"]]
+    assert None not in keys
+    assert set(keys) == set(SLOW_POINT_CLAIM_TEXTS.values())
+
+
+def test_claim_task():
+    assert claim_task("decision, trained: DCA solutions are unique") == "decision"
+    assert claim_task("perception: mean weight ends negative") == "perception"
+    assert claim_task("the decision task's mean weight decrease exceeds the perception's") == ""
+
+
+def test_aggregate_verdict():
+    assert aggregate_verdict(["supported"] * 3) == "supported"
+    assert aggregate_verdict(["supported", "inconclusive"]) == MIXED
+    assert aggregate_verdict(["not supported", "supported"]) == MIXED
+    assert aggregate_verdict([]) == "inconclusive"
+
+
+def test_table_has_every_claim_and_a_verdict_on_each_hypothesis(tables):
+    table = hypotheses_table(tables)
+    claims = table[table["row"] == "claim"]
+    expected_claims = pd.concat(tables.values())["claim"]
+    assert sorted(claims["claim"]) == sorted(expected_claims)
+    assert set(claims["source"]) == set(tables)
+    hyps = table[table["row"] == "hypothesis"]
+    assert list(hyps["hypothesis"]) == ["H1", "H2", "H3", "H4"]
+    # the slow-point findings bear on no hypothesis and come last
+    n_slow = len(tables["slow_point_claims"])
+    assert (table["source"].iloc[-n_slow:] == "slow_point_claims").all()
+    assert (table["hypothesis"].iloc[-n_slow:] == "").all()
+    assert dict(zip(hyps["hypothesis"], hyps["verdict"], strict=True)) == EXPECTED
+    assert (table["verdict"].str.strip() != "").all() and table["verdict"].notna().all()
+    # a hypothesis row counts its claims and the verdicts among them
+    h2 = hyps.set_index("hypothesis").loc["H2"]
+    n_h2 = int((claims["hypothesis"] == "H2").sum())
+    assert h2["n"] == n_h2
+    per_task = (n_h2 - 2) // 2
+    assert h2["notes"] == (f"{n_h2 - 2} supported, 2 not supported (decision: {per_task} "
+                           f"supported, 1 not supported; perception: {per_task} supported, "
+                           "1 not supported)")
+    assert math.isnan(h2["mean"]) and h2["section"] == "1 (evidence: 5.2)"
+    # each hypothesis row comes right before its claims, in the claims tables' order
+    assert list(table["row"].iloc[:2]) == ["hypothesis", "claim"]
+    first = CLAIMS[0].text
+    assert table["claim"].iloc[1] == f"decision: {first}"
+    assert list(table.columns[3:]) == list(CLAIMS_COLUMNS)
+
+
+def test_unmapped_claims_and_empty_verdicts_are_refused(tables):
+    extra = claims_table([_row("decision: the network dreams", "6", "supported")])
+    with pytest.raises(ValueError, match="the network dreams"):
+        hypotheses_table({**tables, "dreams": extra})
+    broken = tables["latent_claims"].copy()
+    broken.loc[3, "verdict"] = ""
+    with pytest.raises(ValueError, match="empty verdict"):
+        hypotheses_table({**tables, "latent_claims": broken})
+    with pytest.raises(ValueError, match="lacks column"):
+        hypotheses_table({"latent_claims": broken.drop(columns="verdict")})
+
+
+def test_robustness_columns_say_whether_each_verdict_holds(tables):
+    same = dict(tables)
+    flipped = {"connectivity_claims": connectivity_fixture(lambda key: "supported"),
+               "latent_claims": tables["latent_claims"].iloc[1:]}
+    table = hypotheses_table(tables, {"seeds100": same, "g0.8": flipped})
+    assert (table["holds_seeds100"] == "yes").all()
+    holds = dict(zip(table["claim"], table["holds_g0.8"], strict=True))
+    dropped = tables["latent_claims"]["claim"].iloc[0]
+    assert holds[dropped] == "missing"
+    assert holds[f"decision: {next(c for c in CLAIMS if c.key == 'dW_low_rank').text}"] == (
+        "no (supported)")
+    assert holds[f"decision: {CLAIMS[0].text}"] == "yes"
+    # H2 loses its one dissenting claim in the variant: mixed -> supported
+    h2 = table[(table["row"] == "hypothesis") & (table["hypothesis"] == "H2")]
+    assert h2["holds_g0.8"].item() == "no (supported)"
+
+
+def test_rendering(tables):
+    table = hypotheses_table(tables, {"g1.2": tables})
+    shown = display_table(table)
+    assert "holds in g1.2" in shown.columns and "mean [95% CI]" in shown.columns
+    assert shown["mean [95% CI]"].iloc[1] == "0.5 [0.4, 0.6]"
+    assert shown["mean [95% CI]"].iloc[0] == ""  # a hypothesis row has no estimate
+    assert shown["H"].iloc[-1] == "-"  # a slow-point finding
+    md = markdown_table(shown)
+    assert md.count("\n| ") == len(table)  # one line per row after the header
+    page = hypotheses_html(table, "Verdicts", "Intro <b>text</b>")
+    assert page.startswith("<!DOCTYPE html>") and "Intro &lt;b&gt;text&lt;/b&gt;" in page
+    assert page.count('<tr class="hypothesis">') == len(HYPOTHESES)
+    assert '<td class="mixed">mixed</td>' in page

@@ -1,0 +1,305 @@
+# Latent spaces (report, sections 4, 5.1, 5.2, 5.3): DCA and PCA of the simulations, DCA
+# along the leaky-ReLU family, subspace angles; Figures 2, 3, 5, 6, 9, 10, 11, S3 and the
+# latent claims table. Analyses are per network (and state); figure and table rules gather.
+
+LATENT = config["latent"]
+# task and network of each entry of per_network(...), in the same order
+LATENT_TASKS = [t for t in TASKS for _ in NETS]
+LATENT_NETS = [n for _ in TASKS for n in NETS]
+# (state, task, net) of every per-state artifact gathered by a figure or table rule;
+# the rules' file lists and their tasks/nets params are built from it in the same order
+LATENT_KEYS = [(s, t, n) for s in STATES for t in TASKS for n in NETS]
+# (state, net) of the networks drawn in the 3-D figures (2 and 3)
+LATENT_EXAMPLES = [(s, n) for s in STATES for n in NETS[: LATENT["example_nets"]]]
+
+
+rule latent:
+    input:
+        network="results/{task}/{net}/network.npz",
+        simulation="results/{task}/{net}/sim_{state}.npz",
+    output:
+        arrays="results/{task}/{net}/latent_{state}.npz",
+        summary="results/{task}/{net}/latent_{state}.parquet",
+        restarts="results/{task}/{net}/dca_restarts_{state}.parquet",
+        pi_theta="results/{task}/{net}/pi_theta_{state}.parquet",
+    log:
+        "results/logs/latent/{task}/{net}_{state}.log",
+    benchmark:
+        "results/benchmarks/latent/{task}/{net}_{state}.tsv"
+    threads: 1
+    resources:
+        mem_mb=3000,
+        # minutes: a decision job (256 units) takes one to two on one free core
+        runtime=lambda wildcards: 10 if wildcards.task == "perception" else 20,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/latent.py"
+
+
+rule latent_change:
+    input:
+        untrained="results/{task}/{net}/latent_untrained.npz",
+        trained="results/{task}/{net}/latent_trained.npz",
+    output:
+        table="results/{task}/{net}/latent_change.parquet",
+    log:
+        "results/logs/latent_change/{task}/{net}.log",
+    benchmark:
+        "results/benchmarks/latent_change/{task}/{net}.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/latent_change.py"
+
+
+rule latent_claims:
+    input:
+        latent=[f"results/{t}/{n}/latent_{s}.parquet" for s, t, n in LATENT_KEYS],
+        pi_theta=[f"results/{t}/{n}/pi_theta_{s}.parquet" for s, t, n in LATENT_KEYS],
+        change=per_network("results/{task}/{net}/latent_change.parquet"),
+    output:
+        table("latent_claims"),
+    params:
+        tasks=LATENT_TASKS,
+        nets=LATENT_NETS,
+        state_tasks=[t for _, t, _ in LATENT_KEYS],
+        state_nets=[n for _, _, n in LATENT_KEYS],
+    log:
+        "results/logs/latent_claims.log",
+    benchmark:
+        "results/benchmarks/latent_claims.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/latent_claims.py"
+
+
+rule fig02_decision_latent:
+    input:
+        arrays=[f"results/decision/{n}/latent_{s}.npz" for s, n in LATENT_EXAMPLES],
+    output:
+        report(
+            figure("fig02_decision_latent"),
+            caption="../report/fig02_decision_latent.rst",
+            category="4 Latent space visualisations",
+        ),
+    params:
+        nets=[n for _, n in LATENT_EXAMPLES],
+        states=[s for s, _ in LATENT_EXAMPLES],
+    log:
+        "results/logs/figures/fig02_decision_latent.log",
+    benchmark:
+        "results/benchmarks/figures/fig02_decision_latent.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/fig02_decision_latent.py"
+
+
+rule fig03_perception_latent:
+    input:
+        arrays=[f"results/perception/{n}/latent_{s}.npz" for s, n in LATENT_EXAMPLES],
+    output:
+        report(
+            figure("fig03_perception_latent"),
+            caption="../report/fig03_perception_latent.rst",
+            category="4 Latent space visualisations",
+        ),
+    params:
+        nets=[n for _, n in LATENT_EXAMPLES],
+        states=[s for s, _ in LATENT_EXAMPLES],
+    log:
+        "results/logs/figures/fig03_perception_latent.log",
+    benchmark:
+        "results/benchmarks/figures/fig03_perception_latent.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/fig03_perception_latent.py"
+
+
+rule fig05_leaky_relu:
+    output:
+        report(
+            figure("fig05_leaky_relu"),
+            caption="../report/fig05_leaky_relu.rst",
+            category="5.1 Increasing nonlinearity",
+        ),
+    params:
+        n_thetas=LATENT["n_thetas"],
+    log:
+        "results/logs/figures/fig05_leaky_relu.log",
+    benchmark:
+        "results/benchmarks/figures/fig05_leaky_relu.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/fig05_leaky_relu.py"
+
+
+rule fig06_pi_vs_nonlinearity:
+    input:
+        tables=[f"results/{t}/{n}/pi_theta_{s}.parquet" for s, t, n in LATENT_KEYS],
+    output:
+        report(
+            figure("fig06_pi_vs_nonlinearity"),
+            caption="../report/fig06_pi_vs_nonlinearity.rst",
+            category="5.1 Increasing nonlinearity",
+        ),
+    params:
+        tasks=[t for _, t, _ in LATENT_KEYS],
+        nets=[n for _, _, n in LATENT_KEYS],
+    log:
+        "results/logs/figures/fig06_pi_vs_nonlinearity.log",
+    benchmark:
+        "results/benchmarks/figures/fig06_pi_vs_nonlinearity.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/fig06_pi_vs_nonlinearity.py"
+
+
+rule fig09_subspace_pre_post:
+    input:
+        tables=per_network("results/{task}/{net}/latent_change.parquet"),
+    output:
+        report(
+            figure("fig09_subspace_pre_post"),
+            caption="../report/fig09_subspace_pre_post.rst",
+            category="5.2 Subtle changes have a big impact",
+        ),
+    params:
+        tasks=LATENT_TASKS,
+        nets=LATENT_NETS,
+        orthogonal_deg=LATENT["orthogonal_deg"],
+    log:
+        "results/logs/figures/fig09_subspace_pre_post.log",
+    benchmark:
+        "results/benchmarks/figures/fig09_subspace_pre_post.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/fig09_subspace_pre_post.py"
+
+
+rule fig10_subspace_conditions:
+    input:
+        tables=[f"results/{t}/{n}/latent_{s}.parquet" for s, t, n in LATENT_KEYS],
+    output:
+        report(
+            figure("fig10_subspace_conditions"),
+            caption="../report/fig10_subspace_conditions.rst",
+            category="5.2 Subtle changes have a big impact",
+        ),
+    params:
+        tasks=[t for _, t, _ in LATENT_KEYS],
+        nets=[n for _, _, n in LATENT_KEYS],
+    log:
+        "results/logs/figures/fig10_subspace_conditions.log",
+    benchmark:
+        "results/benchmarks/figures/fig10_subspace_conditions.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/fig10_subspace_conditions.py"
+
+
+rule fig11_readout_angles:
+    input:
+        tables=[f"results/{t}/{n}/latent_{s}.parquet" for s, t, n in LATENT_KEYS],
+    output:
+        report(
+            figure("fig11_readout_angles"),
+            caption="../report/fig11_readout_angles.rst",
+            category="5.3 Latent space moves away from readout",
+        ),
+    params:
+        tasks=[t for _, t, _ in LATENT_KEYS],
+        nets=[n for _, _, n in LATENT_KEYS],
+    log:
+        "results/logs/figures/fig11_readout_angles.log",
+    benchmark:
+        "results/benchmarks/figures/fig11_readout_angles.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/fig11_readout_angles.py"
+
+
+rule figS3_dca_uniqueness:
+    input:
+        restarts=[f"results/{t}/{n}/dca_restarts_{s}.parquet" for s, t, n in LATENT_KEYS],
+    output:
+        report(
+            figure("figS3_dca_uniqueness"),
+            caption="../report/figS3_dca_uniqueness.rst",
+            category="5 Hypotheses: uniqueness of DCA",
+        ),
+    params:
+        tasks=[t for _, t, _ in LATENT_KEYS],
+        nets=[n for _, _, n in LATENT_KEYS],
+        unique_angle_deg=LATENT["unique_angle_deg"],
+    log:
+        "results/logs/figures/figS3_dca_uniqueness.log",
+    benchmark:
+        "results/benchmarks/figures/figS3_dca_uniqueness.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/figS3_dca_uniqueness.py"
+
+
+ALL_TARGETS.extend(
+    [
+        *figure("fig02_decision_latent"),
+        *figure("fig03_perception_latent"),
+        *figure("fig05_leaky_relu"),
+        *figure("fig06_pi_vs_nonlinearity"),
+        *figure("fig09_subspace_pre_post"),
+        *figure("fig10_subspace_conditions"),
+        *figure("fig11_readout_angles"),
+        *figure("figS3_dca_uniqueness"),
+        *table("latent_claims"),
+    ]
+)

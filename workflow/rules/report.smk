@@ -1,0 +1,121 @@
+# The answer to the report (issue 7): the hypotheses table built from every claims table,
+# the reproducibility record, and the robustness reruns. Included last in the Snakefile: the
+# reproducibility record depends on ALL_TARGETS, which every other stage has extended by then.
+
+from rnn_hypotheses.robustness import (
+    claims_paths,
+    variant_config,
+    variant_folder,
+    variant_module,
+    variants,
+)
+
+# Every claims table of the workflow (results/tables/<name>.parquet), in the order their rows
+# appear under a hypothesis. A new claims table goes here, and its claims' keys go into
+# rnn_hypotheses.hypotheses.CLAIM_HYPOTHESIS (the hypotheses rule refuses unmapped claims).
+CLAIMS_TABLES = ["connectivity_claims", "latent_claims", "slow_point_claims"]
+
+# Robustness reruns (config/robustness.yaml; config.yaml has none, so a plain run has none):
+# {rule set: {variant: config overrides}}. Each variant is this whole workflow again, imported
+# as a module whose results/ paths move to results/robustness/<variant>/.
+ROBUSTNESS = config.get("robustness") or {}
+ROBUSTNESS_VARIANTS = variants(config)
+VARIANT_CLAIMS = {
+    v: claims_paths(CLAIMS_TABLES, variant_folder(v)) for v in ROBUSTNESS_VARIANTS
+}
+# whether a variant's networks learnt their tasks (a verdict on networks that did not is no
+# test of the report's claims)
+VARIANT_PERFORMANCE = {
+    v: f"{variant_folder(v)}/tables/task_performance.parquet" for v in ROBUSTNESS_VARIANTS
+}
+
+for ROBUSTNESS_VARIANT, ROBUSTNESS_OVERRIDES in ROBUSTNESS_VARIANTS.items():
+    # `use rule` resolves a dynamic module name and rule prefix from these two globals
+    ROBUSTNESS_MODULE = variant_module(ROBUSTNESS_VARIANT)
+    ROBUSTNESS_RULES = f"{ROBUSTNESS_MODULE}_"
+
+    module:
+        name: ROBUSTNESS_MODULE
+        snakefile: os.path.join(workflow.basedir, "Snakefile")
+        config: variant_config(config, ROBUSTNESS_OVERRIDES)
+        replace_prefix: {"results/": f"{variant_folder(ROBUSTNESS_VARIANT)}/"}
+
+    # the variant's own summaries are not needed: its claims tables feed this run's table
+    use rule * from ROBUSTNESS_MODULE exclude all, hypotheses, reproducibility as ROBUSTNESS_RULES*
+
+
+for ROBUSTNESS_SET, ROBUSTNESS_SET_VARIANTS in ROBUSTNESS.items():
+
+    # one target per rule set, e.g. `snakemake --configfile config/robustness.yaml robustness_gain`
+    rule:
+        name:
+            f"robustness_{ROBUSTNESS_SET}"
+        input:
+            [p for v in ROBUSTNESS_SET_VARIANTS for p in VARIANT_CLAIMS[v]],
+            [VARIANT_PERFORMANCE[v] for v in ROBUSTNESS_SET_VARIANTS],
+        localrule: True
+
+
+rule hypotheses:
+    input:
+        tables=claims_paths(CLAIMS_TABLES),
+        # variant by variant, each in the order of CLAIMS_TABLES
+        variants=[p for paths in VARIANT_CLAIMS.values() for p in paths],
+        performance=list(VARIANT_PERFORMANCE.values()),
+    output:
+        parquet="results/tables/hypotheses.parquet",
+        md="results/tables/hypotheses.md",
+        html=report(
+            "results/tables/hypotheses.html",
+            caption="../report/hypotheses.rst",
+            category="1 Hypotheses and verdicts",
+        ),
+    params:
+        names=CLAIMS_TABLES,
+        variants=list(ROBUSTNESS_VARIANTS),
+    log:
+        "results/logs/hypotheses.log",
+    benchmark:
+        "results/benchmarks/hypotheses.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/hypotheses.py"
+
+
+rule reproducibility:
+    input:
+        # every other target, so that the stage times are those of a complete run
+        [*ALL_TARGETS, *rules.hypotheses.output],
+    output:
+        parquet="results/tables/reproducibility.parquet",
+        md="results/tables/reproducibility.md",
+        html=report(
+            "results/tables/reproducibility.html",
+            caption="../report/reproducibility.rst",
+            category="7 Reproducibility",
+        ),
+    params:
+        repository=workflow.basedir,
+        benchmarks="results/benchmarks",
+        variants=list(ROBUSTNESS_VARIANTS),
+        variant_benchmarks=[f"{variant_folder(v)}/benchmarks" for v in ROBUSTNESS_VARIANTS],
+    log:
+        "results/logs/reproducibility.log",
+    benchmark:
+        "results/benchmarks/reproducibility.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/reproducibility.py"
+
+
+ALL_TARGETS.extend([*rules.hypotheses.output, *rules.reproducibility.output])

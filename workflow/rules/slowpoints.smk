@@ -1,0 +1,144 @@
+# Slow points (report, sections 6 and 6.1): exact fixed points, slow points and the
+# report's trajectory scan of every network in both states; the counts and claims tables
+# and Figures S4 and S5. One job per (task, net, state); the table and figure rules gather.
+
+SLOWPOINTS = config["slowpoints"]
+if SLOWPOINTS["example_net"] >= len(NETS):
+    raise ValueError(f"slowpoints.example_net ({SLOWPOINTS['example_net']}) must be below "
+                     f"networks_per_task ({len(NETS)})")
+# the network drawn in Figures S4 and S5
+SLOWPOINT_EXAMPLE = NETS[SLOWPOINTS["example_net"]]
+# (state, task, net) of every per-network artifact the table and Figure S5 gather; their
+# file lists and tasks/nets params are built from it in the same order
+SLOWPOINT_KEYS = [(s, t, n) for s in STATES for t in TASKS for n in NETS]
+SLOWPOINT_TASKS = [t for _, t, _ in SLOWPOINT_KEYS]
+SLOWPOINT_NETS = [n for _, _, n in SLOWPOINT_KEYS]
+# (state, task) of the panels of Figure S4, all of the example network
+SLOWPOINT_PANELS = [(s, t) for s in STATES for t in TASKS]
+
+
+rule slowpoints:
+    input:
+        network="results/{task}/{net}/network.npz",
+        simulation="results/{task}/{net}/sim_{state}.npz",
+    output:
+        points="results/{task}/{net}/slowpoints_{state}.parquet",
+        arrays="results/{task}/{net}/slowpoints_{state}.npz",
+        conditions="results/{task}/{net}/slowpoint_conditions_{state}.parquet",
+    log:
+        "results/logs/slowpoints/{task}/{net}_{state}.log",
+    benchmark:
+        "results/benchmarks/slowpoints/{task}/{net}_{state}.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        # minutes: a trained decision network (256 units, 6 inputs) takes about a minute
+        # of one free core; generous, as the exact finder's fallback varies between networks
+        runtime=lambda wildcards: 30 if wildcards.task == "decision" else 10,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/slowpoints.py"
+
+
+rule slow_points_table:
+    input:
+        points=[f"results/{t}/{n}/slowpoints_{s}.parquet" for s, t, n in SLOWPOINT_KEYS],
+        conditions=[
+            f"results/{t}/{n}/slowpoint_conditions_{s}.parquet" for s, t, n in SLOWPOINT_KEYS
+        ],
+    output:
+        table("slow_points"),
+        table("slow_point_claims"),
+    params:
+        tasks=SLOWPOINT_TASKS,
+        nets=SLOWPOINT_NETS,
+    log:
+        "results/logs/slow_points_table.log",
+    benchmark:
+        "results/benchmarks/slow_points_table.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/slow_points_table.py"
+
+
+rule figS4_fixed_points:
+    input:
+        simulations=[f"results/{t}/{SLOWPOINT_EXAMPLE}/sim_{s}.npz" for s, t in SLOWPOINT_PANELS],
+        latent=[f"results/{t}/{SLOWPOINT_EXAMPLE}/latent_{s}.npz" for s, t in SLOWPOINT_PANELS],
+        arrays=[
+            f"results/{t}/{SLOWPOINT_EXAMPLE}/slowpoints_{s}.npz" for s, t in SLOWPOINT_PANELS
+        ],
+        points=[
+            f"results/{t}/{SLOWPOINT_EXAMPLE}/slowpoints_{s}.parquet"
+            for s, t in SLOWPOINT_PANELS
+        ],
+    output:
+        report(
+            figure("figS4_fixed_points"),
+            caption="../report/figS4_fixed_points.rst",
+            category="6 Slow points",
+        ),
+    params:
+        tasks=[t for _, t in SLOWPOINT_PANELS],
+        states=[s for s, _ in SLOWPOINT_PANELS],
+        net=SLOWPOINT_EXAMPLE,
+    log:
+        "results/logs/figures/figS4_fixed_points.log",
+    benchmark:
+        "results/benchmarks/figures/figS4_fixed_points.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/figS4_fixed_points.py"
+
+
+rule figS5_slow_point_counts:
+    input:
+        points=[f"results/{t}/{n}/slowpoints_{s}.parquet" for s, t, n in SLOWPOINT_KEYS],
+        conditions=[
+            f"results/{t}/{n}/slowpoint_conditions_{s}.parquet" for s, t, n in SLOWPOINT_KEYS
+        ],
+        example=[f"results/decision/{SLOWPOINT_EXAMPLE}/slowpoints_{s}.npz" for s in STATES],
+    output:
+        report(
+            figure("figS5_slow_point_counts"),
+            caption="../report/figS5_slow_point_counts.rst",
+            category="6 Slow points",
+        ),
+    params:
+        tasks=SLOWPOINT_TASKS,
+        nets=SLOWPOINT_NETS,
+        example_states=STATES,
+        net=SLOWPOINT_EXAMPLE,
+    log:
+        "results/logs/figures/figS5_slow_point_counts.log",
+    benchmark:
+        "results/benchmarks/figures/figS5_slow_point_counts.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/figS5_slow_point_counts.py"
+
+
+ALL_TARGETS.extend(
+    [
+        *table("slow_points"),
+        *table("slow_point_claims"),
+        *figure("figS4_fixed_points"),
+        *figure("figS5_slow_point_counts"),
+    ]
+)
