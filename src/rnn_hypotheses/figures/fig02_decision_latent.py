@@ -6,6 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .style import style_latent_axes
+
 ALTERNATING = ("#1f5fbf", "#d62728")  # blue, red: interior isocontours in turn
 
 
@@ -52,12 +54,5 @@ def decision_latent_figure(steady: pd.DataFrame) -> plt.Figure:
             part = steady[(steady["net"] == net) & (steady["state"] == state)]
             _isocontours(ax, part, varying, fixed)
             ax.set_title(net, fontsize=9)
-            ax.set_xlabel("DCA 1", fontsize=7, labelpad=-8)
-            ax.set_ylabel("DCA 2", fontsize=7, labelpad=-8)
-            ax.set_zlabel("DCA 3", fontsize=7, labelpad=-8)
-            # coordinates in a DCA basis have arbitrary sign and offset: no tick values
-            ax.set_xticklabels([])
-            ax.set_yticklabels([])
-            ax.set_zticklabels([])
-            ax.view_init(elev=22, azim=-55)
+            style_latent_axes(ax)
     return fig

@@ -6,6 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .style import style_latent_axes
+
 LEVEL_COLOURS = ("#1f5fbf", "#d62728")  # lower and higher input level
 
 
@@ -49,14 +51,7 @@ def perception_latent_figure(trajectories: pd.DataFrame, fixed_points: pd.DataFr
                            color=LEVEL_COLOURS[k % 2], edgecolor="k", lw=0.5,
                            label=f"steady state, input {level:g}")
             ax.set_title(net, fontsize=9)
-            ax.set_xlabel("DCA 1", fontsize=7, labelpad=-8)
-            ax.set_ylabel("DCA 2", fontsize=7, labelpad=-8)
-            ax.set_zlabel("DCA 3", fontsize=7, labelpad=-8)
-            # coordinates in a DCA basis have arbitrary sign and offset: no tick values
-            ax.set_xticklabels([])
-            ax.set_yticklabels([])
-            ax.set_zticklabels([])
-            ax.view_init(elev=22, azim=-55)
+            style_latent_axes(ax)
             if j == 0:
                 ax.legend(loc="upper left", fontsize=6.5)
     return fig

@@ -34,3 +34,17 @@ def save_figure(fig: plt.Figure, *paths: str | os.PathLike) -> None:
         with atomic_path(path, suffix=path.suffix) as tmp:
             fig.savefig(tmp, format=path.suffix.lstrip("."), bbox_inches="tight")
     plt.close(fig)
+
+
+def style_latent_axes(ax, name: str = "DCA", azim: float = -55.0) -> None:
+    """Label a 3-D axis of latent coordinates ``name 1..3`` and set the shared view.
+
+    Coordinates in a DCA basis have arbitrary sign and offset, so no tick values.
+    """
+    ax.set_xlabel(f"{name} 1", fontsize=7, labelpad=-8)
+    ax.set_ylabel(f"{name} 2", fontsize=7, labelpad=-8)
+    ax.set_zlabel(f"{name} 3", fontsize=7, labelpad=-8)
+    ax.set_xticklabels([])
+    ax.set_yticklabels([])
+    ax.set_zticklabels([])
+    ax.view_init(elev=22, azim=azim)
