@@ -28,6 +28,14 @@ def snakemake(workdir, *args, check=True, configs=()):
     return run
 
 
+def assert_figures_drawn(workdir, names):
+    """Each figure's pdf and png exist and hold more than an empty canvas (> 10 kB)."""
+    for name in names:
+        for suffix in ("pdf", "png"):
+            path = workdir / f"results/figures/{name}.{suffix}"
+            assert path.stat().st_size > 10_000, path
+
+
 @pytest.fixture(scope="module")
 def smoke_run(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("smoke")
@@ -98,10 +106,7 @@ CONNECTIVITY_FIGURES = ("fig04_mean_weight", "fig07_weight_changes", "fig08_cent
 
 
 def test_connectivity_figures(smoke_run):
-    for name in CONNECTIVITY_FIGURES:
-        for suffix in ("pdf", "png"):
-            path = smoke_run / f"results/figures/{name}.{suffix}"
-            assert path.stat().st_size > 10_000, path
+    assert_figures_drawn(smoke_run, CONNECTIVITY_FIGURES)
 
 
 def test_connectivity_artifacts_and_claims_table(smoke_run):
@@ -140,10 +145,7 @@ LATENT_FIGURES = ("fig02_decision_latent", "fig03_perception_latent", "fig05_lea
 
 
 def test_latent_figures(smoke_run):
-    for name in LATENT_FIGURES:
-        for suffix in ("pdf", "png"):
-            path = smoke_run / f"results/figures/{name}.{suffix}"
-            assert path.stat().st_size > 10_000, path
+    assert_figures_drawn(smoke_run, LATENT_FIGURES)
 
 
 def test_latent_artifacts_and_claims_table(smoke_run, smoke_config):
@@ -279,10 +281,7 @@ SLOWPOINT_FIGURES = ("figS4_fixed_points", "figS5_slow_point_counts")
 
 
 def test_slowpoint_figures(smoke_run):
-    for name in SLOWPOINT_FIGURES:
-        for suffix in ("pdf", "png"):
-            path = smoke_run / f"results/figures/{name}.{suffix}"
-            assert path.stat().st_size > 10_000, path
+    assert_figures_drawn(smoke_run, SLOWPOINT_FIGURES)
 
 
 def test_slowpoint_artifacts_and_tables(smoke_run, smoke_config):
