@@ -2,7 +2,13 @@
 
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.analysis.stats import CLAIMS_COLUMNS
-from rnn_hypotheses.hypotheses import display_table, hypotheses_html, hypotheses_table
+from rnn_hypotheses.hypotheses import (
+    display_table,
+    hypotheses_html,
+    hypotheses_table,
+    robustness_sentence,
+    robustness_summary,
+)
 from rnn_hypotheses.pipeline import job_log
 
 log = job_log(snakemake.log[0])
@@ -25,6 +31,9 @@ for variant, path in zip(variants, snakemake.input.performance, strict=True):
     learnt[variant] = (f"{int(performance['meets_criterion'].sum())} of {len(performance)}")
 for row in table[table["row"] == "hypothesis"].itertuples():
     log(f"{row.hypothesis}: {row.verdict} ({row.notes})  {row.claim}")
+robustness = robustness_sentence(robustness_summary(table))
+if robustness:
+    log(robustness)
 
 title = "Hypotheses of the report and the verdict on each"
 artifacts.write_parquet(snakemake.output.parquet, table,
@@ -39,7 +48,8 @@ intro = (f"{snakemake.config['networks_per_task']} networks per task. Each hypot
          "section 6 (marked -) bear on none of the four hypotheses and come last."
          + (" A 'holds in' column says whether a verdict is the same when the experiment is "
             "rerun as that variant. Networks that meet the task criterion: "
-            + ", ".join(f"{v} {n}" for v, n in learnt.items()) + "." if variants else ""))
+            + ", ".join(f"{v} {n}" for v, n in learnt.items()) + ". " + robustness
+            if variants else ""))
 # the markdown and HTML show the readable form: estimate and interval in one column
 with artifacts.atomic_path(snakemake.output.md) as tmp:
     tmp.write_text(f"# {title}\n\n{intro}\n\n{artifacts.markdown_table(display_table(table))}")

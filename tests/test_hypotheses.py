@@ -23,6 +23,8 @@ from rnn_hypotheses.hypotheses import (
     display_table,
     hypotheses_html,
     hypotheses_table,
+    robustness_sentence,
+    robustness_summary,
 )
 
 TASKS = ("decision", "perception")
@@ -199,6 +201,27 @@ def test_robustness_columns_say_whether_each_verdict_holds(tables):
     # H2 loses its one dissenting claim in the variant: mixed -> supported
     h2 = table[(table["row"] == "hypothesis") & (table["hypothesis"] == "H2")]
     assert h2["holds_g0.8"].item() == "no (supported)"
+
+
+def test_robustness_summary_tells_reversals_from_changes_at_the_margin():
+    table = pd.DataFrame({
+        "row": ["hypothesis"] + ["claim"] * 6,
+        "claim": [f"c{i}" for i in range(7)],
+        "verdict": [MIXED, "supported", "not supported", "inconclusive", "supported",
+                    "inconclusive", "not supported"],
+        # the hypothesis row's flag is not a claim's and must not be counted
+        "holds_a": ["no (supported)", "yes", "no (supported)", "no (not supported)",
+                    "no (inconclusive)", "missing", "no (inconclusive)"],
+        "holds_b": ["yes"] * 7,
+    })
+    summary = robustness_summary(table).set_index("variant")
+    assert summary.loc["a"].to_dict() == {"claims": 6, "held": 1, "reversed": 1, "weakened": 2,
+                                          "strengthened": 1, "missing": 1}
+    assert summary.loc["b", "held"] == 6 and summary.loc["b", "reversed"] == 0
+    sentence = robustness_sentence(summary.reset_index())
+    assert sentence.startswith("a: 1 of 6 claim verdicts hold, 1 reverse, 2 become inconclusive")
+    assert "b: 6 of 6 claim verdicts hold, 0 reverse" in sentence
+    assert robustness_summary(table.drop(columns=["holds_a", "holds_b"])).empty
 
 
 def test_rendering(tables):

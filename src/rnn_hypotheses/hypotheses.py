@@ -40,6 +40,8 @@ __all__ = [
     "hypotheses_html",
     "hypotheses_table",
     "holds_column",
+    "robustness_sentence",
+    "robustness_summary",
 ]
 
 VERDICTS = ("supported", "not supported", "inconclusive")
@@ -332,6 +334,58 @@ def holds_column(main: pd.DataFrame, variant: pd.DataFrame) -> list[str]:
         other = lookup.get((r, c))
         out.append("missing" if other is None else "yes" if other == v else f"no ({other})")
     return out
+
+
+_DECIDED = ("supported", "not supported")
+
+
+def robustness_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """How the claims' verdicts fare in each robustness variant.
+
+    A verdict that changes between supported and not supported is a reversal,
+    far stronger evidence against robustness than one that moves to or from
+    inconclusive (a p value crossing alpha with 10 networks).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`hypotheses_table` with ``holds_<variant>`` columns.
+
+    Returns
+    -------
+    DataFrame
+        One row per variant: ``variant``, ``claims`` (claim rows), ``held``,
+        ``reversed`` (supported <-> not supported), ``weakened`` (supported or
+        not supported -> inconclusive), ``strengthened`` (inconclusive ->
+        supported or not supported) and ``missing``; the last five sum to ``claims``.
+    """
+    claims = table[table["row"] == "claim"]
+    out = []
+    for column in (c for c in table.columns if c.startswith("holds_")):
+        counts = dict.fromkeys(("held", "reversed", "weakened", "strengthened", "missing"), 0)
+        for verdict, holds in zip(claims["verdict"], claims[column], strict=True):
+            if holds in ("yes", "missing"):
+                counts["held" if holds == "yes" else "missing"] += 1
+                continue
+            other = holds.removeprefix("no (").removesuffix(")")
+            if verdict in _DECIDED and other in _DECIDED:
+                counts["reversed"] += 1
+            elif verdict in _DECIDED:
+                counts["weakened"] += 1
+            else:
+                counts["strengthened"] += 1
+        out.append({"variant": column.removeprefix("holds_"), "claims": len(claims), **counts})
+    return pd.DataFrame(out, columns=["variant", "claims", "held", "reversed", "weakened",
+                                      "strengthened", "missing"])
+
+
+def robustness_sentence(summary: pd.DataFrame) -> str:
+    """One sentence per variant of :func:`robustness_summary`, for the table's intro."""
+    return " ".join(
+        f"{r.variant}: {r.held} of {r.claims} claim verdicts hold, {r.reversed} reverse, "
+        f"{r.weakened} become inconclusive, {r.strengthened} become decided"
+        + (f", {r.missing} missing." if r.missing else ".")
+        for r in summary.itertuples())
 
 
 def hypotheses_table(
