@@ -54,8 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/fixed_points.py --network results/decision/net00/network.npz
 
 # The report needs finished results; --report itself runs no job.
-report: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES)
+report: reproduce
 	$(BIN)/snakemake --report results/report.html
 
 # Reruns the whole experiment with other seeds and gains (about three times `reproduce`).

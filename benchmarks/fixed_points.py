@@ -21,72 +21,41 @@ count).  The issue's target is a ratio >= 10 at equal or better recall.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-try:
-    from rnn_hypotheses.analysis.slowpoints import (
-        find_fixed_points,
-        match_points,
-        sample_initial_states,
-    )
-except ImportError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from rnn_hypotheses.analysis.slowpoints import (
-        find_fixed_points,
-        match_points,
-        sample_initial_states,
-    )
+from rnn_hypotheses.analysis.slowpoints import (
+    find_fixed_points,
+    match_points,
+    sample_initial_states,
+)
+from rnn_hypotheses.artifacts import read_network
+from rnn_hypotheses.network import Network, initialise_network
+from rnn_hypotheses.simulate import simulate
+
+DT, TAU, SIGMA = 10.0, 100.0, 0.01  # the simulation that seeds the initial states
 
 
-def random_network(n: int, gain: float, n_inputs: int, seed: int) -> dict[str, np.ndarray | float]:
-    """The benchmark's default network (report-style initialisation)."""
-    rng = np.random.default_rng(seed)
-    W_rec = rng.normal(0.0, gain / np.sqrt(n), (n, n))
-    np.fill_diagonal(W_rec, 0.0)
-    return {
-        "W_rec": W_rec,
-        "W_in": rng.normal(0.0, 0.5, (n, n_inputs)),
-        "W_out": rng.normal(0.0, gain / np.sqrt(n), (1, n)),
-        "b": rng.normal(0.0, 0.5, n),
-        "tau": 100.0,
-    }
+def random_network(n: int, gain: float, n_inputs: int, seed: int) -> Network:
+    """The benchmark's default network (the package's report-style initialisation)."""
+    return initialise_network(task="benchmark_fixed_points", seed=seed, n_units=n,
+                              n_inputs=n_inputs, n_outputs=1, g=gain, input_std=0.5,
+                              dt=DT, tau=TAU, sigma=SIGMA)
 
 
-def load_network(path: Path) -> dict[str, np.ndarray | float]:
-    """Read the keys the benchmark needs from a network npz (no pickle).
-
-    A workflow network.npz also holds string metadata and W_rec_init; only the
-    parameters of the trained network are read.
-    """
-    keys = ("W_rec", "W_in", "b", "tau")
-    with np.load(path, allow_pickle=False) as z:
-        missing = [k for k in keys if k not in z.files]
-        if missing:
-            raise SystemExit(f"{path}: missing keys {missing}")
-        return {k: (float(z[k]) if k == "tau" else np.asarray(z[k], float)) for k in keys}
-
-
-def simulate(
-    net: dict, u: np.ndarray, n_trials: int, n_steps: int, dt: float, sigma: float, seed: int
+def constant_input_trajectories(
+    net: Network, u: np.ndarray, n_trials: int, n_steps: int, seed: int
 ) -> np.ndarray:
-    """Noisy Euler simulation at constant input, shape (time, trial, unit)."""
+    """Noisy simulation at constant input from rectified N(0, 1) starts, (time, trial, unit)."""
     rng = np.random.default_rng(seed)
-    W, tau = net["W_rec"], float(net["tau"])
-    a = dt / tau
-    c = net["W_in"] @ u + net["b"]
-    r = np.maximum(rng.normal(0.0, 1.0, (n_trials, W.shape[0])), 0.0)
-    out = np.empty((n_steps, n_trials, W.shape[0]))
-    noise = np.sqrt(2.0 * sigma**2 / a)
-    for t in range(n_steps):
-        m = r @ W.T + c + noise * rng.standard_normal(r.shape)
-        r = (1.0 - a) * r + a * np.maximum(m, 0.0)
-        out[t] = r
-    return out
+    r0 = np.maximum(rng.normal(0.0, 1.0, (n_trials, net.n_units)), 0.0)
+    noise = rng.standard_normal((n_steps, n_trials, net.n_units))
+    inputs = np.broadcast_to(u, (n_steps, n_trials, u.size))
+    return simulate(net, inputs, r0=r0, noise=noise)[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.network is not None and args.network.is_file():
         # network.npz holds W_rec after training (and W_rec_init before): the trained network
-        net = load_network(args.network)
+        net = read_network(args.network)
         source = f"{args.network} (trained W_rec)"
     else:
         if args.network is not None:
@@ -114,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"using a random {args.units}-unit network instead")
         net = random_network(args.units, args.gain, 2, args.seed)
         source = f"random N={args.units} g={args.gain} seed={args.seed}"
-    n_in = net["W_in"].shape[1]
+    n_in = net.W_in.shape[1]
     u = (
         np.full(n_in, 0.5)
         if args.input is None
@@ -122,10 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     if u.size != n_in:
         raise SystemExit(f"--input has {u.size} values, the network takes {n_in}")
-    tau = float(net["tau"])
-    traj = simulate(net, u, n_trials=64, n_steps=150, dt=10.0, sigma=0.01, seed=args.seed + 1)
+    tau = float(net.tau)
+    # The same Euler step and noise for every network, whatever it was trained with.
+    sim_net = dataclasses.replace(net, dt=DT, sigma=SIGMA)
+    traj = constant_input_trajectories(sim_net, u, n_trials=64, n_steps=150, seed=args.seed + 1)
     X0 = sample_initial_states(traj, args.n_init, args.noise_scale, args.seed + 2)
-    params = (net["W_rec"], net["W_in"], net["b"], u)
+    params = tuple(np.asarray(x, dtype=np.float64) for x in (net.W_rec, net.W_in, net.b, u))
 
     t0 = time.perf_counter()
     exact = find_fixed_points(*params, tau=tau, initial_states=X0, method="exact")
@@ -148,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result = {
         "network": source,
-        "units": int(net["W_rec"].shape[0]),
+        "units": int(net.n_units),
         "input": u.tolist(),
         "n_initial_states": int(args.n_init),
         "exact_s": t_exact,

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 
 from rnn_hypotheses import artifacts
+from rnn_hypotheses.analysis.connectivity import weight_change_magnitudes
 from rnn_hypotheses.analysis.training_change import (
     change_histogram,
     eigenvalue_pairs,
@@ -30,4 +31,4 @@ artifacts.write_npz(snakemake.output.eigenvalues, eigenvalue_pairs(W0, W1), prov
 artifacts.write_parquet(snakemake.output.changes, change_histogram(W0, W1), provenance)
 log(f"{task}/{net}: largest eigenvalue growth {summary['max_eigenvalue_growth']:.3g} "
     f"(random change of equal norm {summary['max_eigenvalue_growth_random']:.3g}); "
-    f"median |dW| {np.median(np.abs(W1 - W0)[network.mask == 1]):.3g}")
+    f"median |dW| {np.median(weight_change_magnitudes(W0, W1)):.3g}")

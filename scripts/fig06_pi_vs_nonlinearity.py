@@ -1,6 +1,6 @@
 """Snakemake entry point: Figure 6 (rule fig06_pi_vs_nonlinearity)."""
 
-from rnn_hypotheses.analysis.latent import band
+from rnn_hypotheses.analysis.stats import band
 from rnn_hypotheses.figures.fig06_pi_vs_nonlinearity import pi_vs_nonlinearity_figure
 from rnn_hypotheses.figures.style import save_figure
 from rnn_hypotheses.pipeline import gather_parquet

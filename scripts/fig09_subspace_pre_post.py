@@ -1,6 +1,6 @@
 """Snakemake entry point: Figure 9 (rule fig09_subspace_pre_post)."""
 
-from rnn_hypotheses.analysis.latent import band
+from rnn_hypotheses.analysis.stats import band
 from rnn_hypotheses.figures.fig09_subspace_pre_post import subspace_pre_post_figure
 from rnn_hypotheses.figures.style import save_figure
 from rnn_hypotheses.pipeline import gather_parquet

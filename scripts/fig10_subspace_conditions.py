@@ -1,6 +1,6 @@
 """Snakemake entry point: Figure 10 (rule fig10_subspace_conditions)."""
 
-from rnn_hypotheses.analysis.latent import band
+from rnn_hypotheses.analysis.stats import band
 from rnn_hypotheses.figures.fig10_subspace_conditions import subspace_conditions_figure
 from rnn_hypotheses.figures.style import save_figure
 from rnn_hypotheses.pipeline import gather_parquet

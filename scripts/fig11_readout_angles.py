@@ -1,6 +1,6 @@
 """Snakemake entry point: Figure 11 (rule fig11_readout_angles)."""
 
-from rnn_hypotheses.analysis.latent import band
+from rnn_hypotheses.analysis.stats import band
 from rnn_hypotheses.figures.fig11_readout_angles import readout_angles_figure
 from rnn_hypotheses.figures.style import save_figure
 from rnn_hypotheses.pipeline import gather_parquet

@@ -4,10 +4,9 @@ import pandas as pd
 
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.analysis.slowpoint_analysis import (
+    COUNT_QUANTITIES,
     PER_SECOND,
     colour_value,
-    network_statistics,
-    slow_point_counts,
     spectrum_frame,
 )
 from rnn_hypotheses.figures.figS5_slow_point_counts import slow_point_counts_figure
@@ -15,19 +14,21 @@ from rnn_hypotheses.figures.style import save_figure
 from rnn_hypotheses.pipeline import gather_parquet
 
 inputs, params = snakemake.input, snakemake.params
-points = gather_parquet(inputs.points, params.tasks, params.nets,
-                        ["state", "condition", "method", "kind", "n_hits", "location"])
+stats = artifacts.read_parquet(inputs.networks, ["task", "net", "state",
+                                                *(q.key for q in COUNT_QUANTITIES)])
+counts = artifacts.read_parquet(inputs.counts, ["task", "state", "quantity", "mean", "ci_low",
+                                                "ci_high"])
 conditions = gather_parquet(inputs.conditions, params.tasks, params.nets,
                             ["state", "condition", "label", "autonomous", "n_stable",
                              "n_saddle", "dominant_slowest_rate"])
-stats = network_statistics(conditions, points)
-counts = slow_point_counts(stats)
 
 spectra = []
-for path, state in zip(inputs.example, params.example_states, strict=True):
-    arrays = artifacts.read_npz(path, ["eigenvalues", "condition_autonomous"])
-    mine = points[(points["task"] == "decision") & (points["net"] == params.net)
-                  & (points["state"] == state)].drop(columns=["task", "net"])
+for points_path, arrays_path, state in zip(inputs.points, inputs.example, params.example_states,
+                                           strict=True):
+    arrays = artifacts.read_npz(arrays_path, ["eigenvalues", "condition_autonomous"])
+    mine = artifacts.read_parquet(points_path, ["state", "condition", "method", "kind",
+                                                "n_hits", "location"]).drop(
+        columns=["task", "net"])
     spectra.append(spectrum_frame(arrays, mine, "decision", state))
 
 rates = []

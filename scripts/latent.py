@@ -27,15 +27,13 @@ from rnn_hypotheses.analysis.latent import (
     pca_of,
     readout_angles,
     restart_table,
-    simulation_noise,
     steady_states,
     theta_grid,
 )
 from rnn_hypotheses.analysis.subspaces import principal_angles
-from rnn_hypotheses.config import ConfigError
 from rnn_hypotheses.pipeline import job_log, network_config
 from rnn_hypotheses.seeding import rng_for
-from rnn_hypotheses.simulate import simulate
+from rnn_hypotheses.simulate import simulate, simulation_noise
 
 log = job_log(snakemake.log[0])
 config, task, net = snakemake.config, snakemake.wildcards.task, snakemake.wildcards.net
@@ -49,9 +47,6 @@ sim = artifacts.read_npz(snakemake.input.simulation,
 r, inputs, conditions, kind = sim["r"], sim["inputs"], sim["conditions"], sim["kind"]
 N = r.shape[-1]
 window = max(1, int(round(cfg["steady_ms"] / network.dt)))
-if window > r.shape[0]:
-    raise ConfigError(f"latent.steady_ms ({cfg['steady_ms']}) is longer than the simulated "
-                      f"trials (simulation.duration_ms = {config['simulation']['duration_ms']})")
 
 # --- 1. random starts on the simulation -------------------------------------------------
 start = time.perf_counter()
@@ -64,27 +59,25 @@ log(f"{task}/{net} {state}: DCA on {random_fit.active.sum()} of {N} active units
 # --- 2. the leaky-ReLU family, swept up and down ------------------------------------------
 thetas = theta_grid(cfg["n_thetas"])
 noise = simulation_noise(task, seed, (*inputs.shape[:2], N), config["simulation"]["noise"])
-W_rec = network.W_rec_init if state == "untrained" else network.W_rec
+W_rec = network.recurrent_weights(state)
 fits, max_rates, seconds = [], [], []
 for k, theta in enumerate(thetas):
     start = time.perf_counter()
+    # stored as float32, as the simulate rule stores r
+    r_theta = simulate(network, inputs, noise=noise, W_rec=W_rec, theta=theta)[0].astype(
+        np.float32)
+    max_rates.append(float(np.abs(r_theta).max()))
     if k == 0:
-        # stored as float32, as the simulate rule stores r
-        r_theta = simulate(network, inputs, noise=noise, W_rec=W_rec)[0].astype(np.float32)
         if not np.allclose(r_theta, r, rtol=1e-5, atol=1e-6):
             raise artifacts.ArtifactError(
                 f"{snakemake.input.simulation}: re-simulating does not reproduce r (max "
                 f"difference {np.abs(r_theta - r).max():.3g}); its inputs or noise differ")
         fits.append(random_fit)
-        max_rates.append(float(np.abs(r).max()))
     else:
-        r_theta = simulate(network, inputs, noise=noise, W_rec=W_rec, theta=theta)[0].astype(
-            np.float32)
         warm = [("theta 0", random_fit.coef), ("previous theta", fits[-1].coef)]
         fits.append(fit_dca(r_theta, d, T, cfg["theta_n_init"],
                             rng_for(task, seed, f"dca_theta_{state}", k),
                             tolerance=tolerance, warm_starts=warm))
-        max_rates.append(float(np.abs(r_theta).max()))
     seconds.append(time.perf_counter() - start)
 for k in range(len(thetas) - 2, -1, -1):
     start = time.perf_counter()

@@ -5,7 +5,7 @@ import numpy as np
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.pipeline import job_log, network_config
 from rnn_hypotheses.seeding import rng_for
-from rnn_hypotheses.simulate import simulate
+from rnn_hypotheses.simulate import simulate, simulation_noise
 from rnn_hypotheses.tasks import simulation_trials
 
 log = job_log(snakemake.log[0])
@@ -17,9 +17,8 @@ seed = int(network.meta["seed"])
 # The same inputs and noise for both states, so differences come from W_rec alone.
 inputs, conditions, kind = simulation_trials(task, config["tasks"][task], sim_cfg,
                                              dt=network.dt, rng=rng_for(task, seed, "sim_inputs"))
-noise = (rng_for(task, seed, "sim_noise").standard_normal(
-    (*inputs.shape[:2], network.n_units), dtype=np.float32) if sim_cfg["noise"] else None)
-W_rec = network.W_rec_init if state == "untrained" else network.W_rec
+noise = simulation_noise(task, seed, (*inputs.shape[:2], network.n_units), sim_cfg["noise"])
+W_rec = network.recurrent_weights(state)
 r, m = simulate(network, inputs, noise=noise, W_rec=W_rec)
 log(f"{task}/{net} {state}: {inputs.shape[1]} trials of {inputs.shape[0]} steps; "
     f"mean rate {r.mean():.3g}, active fraction {(m > 0).mean():.2f}")

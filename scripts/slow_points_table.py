@@ -33,5 +33,8 @@ tables = {Path(p).stem: Path(p).with_suffix("") for p in snakemake.output}
 artifacts.write_table(tables["slow_points"], counts, provenance,
                       title="Fixed points, slow regions and linearisation spectra of the "
                       "report's section 6 (mean and 95% bootstrap interval over networks)")
+artifacts.write_table(tables["slow_point_networks"], stats, provenance,
+                      title="Per-network slow-point statistics behind tables/slow_points "
+                      "(one row per task, network and state)")
 artifacts.write_table(tables["slow_point_claims"], claims, provenance,
                       title="Slow-point claims of the report's section 6 (questions 2, 3, 6)")

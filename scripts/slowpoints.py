@@ -12,7 +12,6 @@ import time
 
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.analysis.slowpoint_analysis import analyse_network, input_conditions
-from rnn_hypotheses.config import ConfigError
 from rnn_hypotheses.pipeline import job_log, network_config
 from rnn_hypotheses.seeding import rng_for
 
@@ -23,11 +22,9 @@ cfg = config["slowpoints"]
 network = artifacts.read_network(snakemake.input.network)
 seed = int(network.meta["seed"])
 sim = artifacts.read_npz(snakemake.input.simulation, ["r", "inputs", "conditions", "kind"])
-try:
-    conditions = input_conditions(task, config["tasks"][task], cfg)
-except ValueError as error:
-    raise ConfigError(str(error)) from error
-W_rec = network.W_rec_init if state == "untrained" else network.W_rec
+# the schema fixes the decision task's two inputs and each decision_inputs pair to two values
+conditions = input_conditions(task, config["tasks"][task], cfg)
+W_rec = network.recurrent_weights(state)
 # Snakemake caps BLAS at the rule's threads through these variables; say what it got.
 blas = os.environ.get("OPENBLAS_NUM_THREADS", os.environ.get("OMP_NUM_THREADS", "unset"))
 log(f"{task}/{net} {state}: {len(conditions)} input conditions, "

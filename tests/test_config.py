@@ -51,6 +51,8 @@ BAD = [
     ("model.dt_ms", 100, "model.dt_ms"),                       # dt >= tau
     ("tasks.decision.settle_ms", 5000, "tasks.decision.settle_ms"),
     ("evaluation.enforce_performance", "yes", "enforce_performance"),
+    ("slowpoints.example_net", 10, "slowpoints.example_net"),  # net10 of net00..net09
+    ("latent.steady_ms", 10_000, "latent.steady_ms"),          # longer than the simulation
 ]
 
 

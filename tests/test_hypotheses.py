@@ -191,16 +191,21 @@ def test_robustness_columns_say_whether_each_verdict_holds(tables):
     flipped = {"connectivity_claims": connectivity_fixture(lambda key: "supported"),
                "latent_claims": tables["latent_claims"].iloc[1:]}
     table = hypotheses_table(tables, {"seeds100": same, "g0.8": flipped})
-    assert (table["holds_seeds100"] == "yes").all()
-    holds = dict(zip(table["claim"], table["holds_g0.8"], strict=True))
+    assert (table["verdict_seeds100"] == table["verdict"]).all()
+    shown = display_table(table)
+    assert (shown["holds in seeds100"] == "yes").all()
+    holds = dict(zip(table["claim"], shown["holds in g0.8"], strict=True))
     dropped = tables["latent_claims"]["claim"].iloc[0]
     assert holds[dropped] == "missing"
-    assert holds[f"decision: {next(c for c in CLAIMS if c.key == 'dW_low_rank').text}"] == (
-        "no (supported)")
+    assert table.loc[table["claim"] == dropped, "verdict_g0.8"].item() == ""
+    low_rank = f"decision: {next(c for c in CLAIMS if c.key == 'dW_low_rank').text}"
+    assert holds[low_rank] == "no (supported)"
+    assert table.loc[table["claim"] == low_rank, "verdict_g0.8"].item() == "supported"
     assert holds[f"decision: {CLAIMS[0].text}"] == "yes"
     # H2 loses its one dissenting claim in the variant: mixed -> supported
-    h2 = table[(table["row"] == "hypothesis") & (table["hypothesis"] == "H2")]
-    assert h2["holds_g0.8"].item() == "no (supported)"
+    h2 = (table["row"] == "hypothesis") & (table["hypothesis"] == "H2")
+    assert table.loc[h2, "verdict_g0.8"].item() == "supported"
+    assert shown.loc[h2, "holds in g0.8"].item() == "no (supported)"
 
 
 def test_robustness_summary_tells_reversals_from_changes_at_the_margin():
@@ -209,11 +214,11 @@ def test_robustness_summary_tells_reversals_from_changes_at_the_margin():
         "claim": [f"c{i}" for i in range(7)],
         "verdict": [MIXED, "supported", "not supported", "inconclusive", "supported",
                     "inconclusive", "not supported"],
-        # the hypothesis row's flag is not a claim's and must not be counted
-        "holds_a": ["no (supported)", "yes", "no (supported)", "no (not supported)",
-                    "no (inconclusive)", "missing", "no (inconclusive)"],
-        "holds_b": ["yes"] * 7,
+        # the hypothesis row's verdict is not a claim's and must not be counted
+        "verdict_a": ["supported", "supported", "supported", "not supported", "inconclusive",
+                      "", "inconclusive"],
     })
+    table["verdict_b"] = table["verdict"]
     summary = robustness_summary(table).set_index("variant")
     assert summary.loc["a"].to_dict() == {"claims": 6, "held": 1, "reversed": 1, "weakened": 2,
                                           "strengthened": 1, "missing": 1}
@@ -221,7 +226,7 @@ def test_robustness_summary_tells_reversals_from_changes_at_the_margin():
     sentence = robustness_sentence(summary.reset_index())
     assert sentence.startswith("a: 1 of 6 claim verdicts hold, 1 reverse, 2 become inconclusive")
     assert "b: 6 of 6 claim verdicts hold, 0 reverse" in sentence
-    assert robustness_summary(table.drop(columns=["holds_a", "holds_b"])).empty
+    assert robustness_summary(table.drop(columns=["verdict_a", "verdict_b"])).empty
 
 
 def test_rendering(tables):

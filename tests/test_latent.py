@@ -12,7 +12,7 @@ from rnn_hypotheses.analysis.stats import CLAIMS_COLUMNS
 from rnn_hypotheses.analysis.subspaces import principal_angles
 from rnn_hypotheses.network import initialise_network
 from rnn_hypotheses.seeding import rng_for
-from rnn_hypotheses.simulate import simulate
+from rnn_hypotheses.simulate import simulate, simulation_noise
 
 
 def _relu_like(rng: np.random.Generator, n_units: int = 10, n_silent: int = 3
@@ -69,10 +69,9 @@ def test_warm_starts_are_tried_and_a_degenerate_one_is_skipped():
     # a start that is zero on every active unit spans nothing there and is skipped
     fit = L.fit_dca(data, 2, 3, n_init=1, rng=np.random.default_rng(5),
                     warm_starts=[("planted", planted), ("useless", np.zeros((10, 2)))])
-    assert fit.start in ("planted", "random")
-    assert fit.pi >= fit.restart_pis.max()
-    alone = L.fit_dca(data, 2, 3, n_init=1, rng=np.random.default_rng(5))
-    assert fit.pi >= alone.pi - 1e-9
+    assert fit.start != "useless"
+    # the fit is at least as predictive as the planted start it was given
+    assert fit.pi >= fit.pi_of(planted) - 1e-9
     assert principal_angles(fit.coef, planted).max() < 5.0
 
 
@@ -194,7 +193,7 @@ def test_theta_pi_over_4_gives_the_linear_network_with_noise():
     net = initialise_network(task="decision", seed=3, n_units=8, n_inputs=2, n_outputs=1,
                              g=1.0, input_std=0.5, dt=10, tau=100, sigma=0.01)
     inputs = np.full((30, 2, 2), 0.4)
-    noise = L.simulation_noise("decision", 3, (30, 2, 8), enabled=True)
+    noise = simulation_noise("decision", 3, (30, 2, 8), enabled=True)
     r, _ = simulate(net, inputs, noise=noise, theta=np.pi / 4)
     a = net.alpha
     W, W_in, b = (np.asarray(m, dtype=float) for m in (net.W_rec, net.W_in, net.b))
@@ -206,21 +205,13 @@ def test_theta_pi_over_4_gives_the_linear_network_with_noise():
 
 
 def test_simulation_noise_is_the_simulate_rule_stream():
-    noise = L.simulation_noise("perception", 4, (5, 3, 2), enabled=True)
+    noise = simulation_noise("perception", 4, (5, 3, 2), enabled=True)
     expected = rng_for("perception", 4, "sim_noise").standard_normal((5, 3, 2), dtype=np.float32)
     np.testing.assert_array_equal(noise, expected)
-    assert L.simulation_noise("perception", 4, (5, 3, 2), enabled=False) is None
+    assert simulation_noise("perception", 4, (5, 3, 2), enabled=False) is None
 
 
 # ----------------------------------------------------------------------------- summaries
-
-
-def test_band_is_the_mean_with_an_interval():
-    frame = pd.DataFrame({"g": ["a"] * 5 + ["b"] * 2, "v": [1.0, 2, 3, 4, 5, 7, 7]})
-    out = L.band(frame, ["g"], "v")
-    assert out["mean"].tolist() == [3.0, 7.0] and out["n"].tolist() == [5, 2]
-    assert out.loc[0, "ci_low"] < 3 < out.loc[0, "ci_high"]
-    assert out.loc[1, "ci_low"] == out.loc[1, "ci_high"] == 7.0
 
 
 def _frames(n: int = 10, seed: int = 0):

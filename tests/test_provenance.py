@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import platform
+import shutil
+import subprocess
 
 import numpy as np
 import pytest
@@ -21,12 +24,37 @@ def test_versions_are_those_of_this_interpreter():
     assert package_versions(("no-such-package-xyz",))["no-such-package-xyz"] == "not installed"
 
 
+def _git(repo, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
 def test_machine_and_commit(tmp_path):
     info = machine(["GPU:0"])
-    assert info["gpus"] == "GPU:0" and int(info["cores"]) >= 1
-    commit = git_commit(ROOT)
-    assert commit == "unknown" or len(commit.split("+")[0]) == 40
+    assert info["gpus"] == "GPU:0" and info["cores"] == str(os.cpu_count())
+    assert machine()["gpus"] == "none"
     assert git_commit(tmp_path) == "unknown"
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed: no commit to compare with")
+    # the tests run inside the checkout: its HEAD, marked dirty or not (others may be
+    # editing tracked files, so only the hash is compared exactly here)
+    head = _git(ROOT, "rev-parse", "HEAD")
+    commit = git_commit(ROOT)
+    assert commit in (head, head + "+dirty")
+    # a throwaway repository whose state is known: clean, then with a tracked edit
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.txt").write_text("one\n")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "a.txt")
+    _git(repo, "-c", "user.name=test", "-c", "user.email=test@example.org",
+         "commit", "-q", "-m", "first")
+    head = _git(repo, "rev-parse", "HEAD")
+    assert len(head) == 40 and git_commit(repo) == head
+    (repo / "untracked.txt").write_text("not tracked\n")
+    assert git_commit(repo) == head  # untracked files do not make the checkout dirty
+    (repo / "a.txt").write_text("two\n")
+    assert git_commit(repo) == head + "+dirty"
 
 
 def test_stage_times_sum_benchmark_files(tmp_path):

@@ -20,7 +20,7 @@ from rnn_hypotheses.analysis.slowpoint_analysis import (
     slow_point_counts,
     spectrum_frame,
 )
-from rnn_hypotheses.analysis.slowpoints import enumerate_fixed_points
+from rnn_hypotheses.analysis.slowpoints import enumerate_fixed_points, jacobian
 from rnn_hypotheses.analysis.stats import CLAIMS_COLUMNS
 
 TAU, DT, SIGMA = 100.0, 10.0, 0.01
@@ -93,10 +93,9 @@ def test_analyse_network_finds_every_fixed_point(network_result):
 
 
 def test_analyse_network_tables_and_arrays_agree(network_result):
-    W, _, _, conditions, result = network_result
+    W, W_in, b, conditions, result = network_result
     n = W.shape[0]
     points, arrays = result.points, result.arrays
-    assert list(points["location"]) == list(range(len(points)))
     assert arrays["locations"].shape == (len(points), n)
     assert arrays["eigenvalues"].shape == (len(points), n)
     assert arrays["unstable_vectors"].shape[:2] == (len(points), n)
@@ -106,14 +105,54 @@ def test_analyse_network_tables_and_arrays_agree(network_result):
     assert arrays["condition_inputs"].shape == (len(conditions), 1)
     # Question 6: the trace of J is -N/tau whatever the point (zero diagonal of W_rec)
     np.testing.assert_allclose(points["contraction_rate"], -n / TAU)
-    np.testing.assert_allclose(points["expansion_rate"], expansion_rate(arrays["eigenvalues"]))
+    # Each row's location indexes the arrays at that row's own point: recompute the
+    # pre-activation, speed and spectrum there from W, W_in, b and the row's input
+    # (full Jacobian, np.linalg.eigvals; the module decomposes only the active block).
+    for p in points.itertuples():
+        r, u = arrays["locations"][p.location], conditions[p.condition].u
+        m = W @ r + W_in @ u + b
+        np.testing.assert_array_equal(arrays["patterns"][p.location], m > 0)
+        assert p.n_active == (m > 0).sum()
+        assert p.speed == pytest.approx(np.linalg.norm(np.maximum(m, 0.0) - r) / TAU,
+                                        rel=1e-9, abs=1e-15)
+        lam = np.linalg.eigvals(jacobian(r, W, W_in, b, u, tau=TAU))
+        stored = arrays["eigenvalues"][p.location]
+        gap = np.abs(lam[:, None] - stored[None, :])
+        assert gap.min(axis=1).max() < 1e-12 and gap.min(axis=0).max() < 1e-12
+        np.testing.assert_allclose(np.sort(lam.real), np.sort(stored.real), atol=1e-12)
+        assert p.expansion_rate == pytest.approx(lam.real[lam.real > 0].sum(), abs=1e-12)
+        assert p.n_unstable == (lam.real > 1e-12).sum()
     assert (points.loc[points["kind"] == "stable", "expansion_rate"] == 0).all()
+    assert (points.loc[points["kind"] == "saddle", "expansion_rate"] > 0).all()
     table = result.conditions
     # the scan runs on the held trials of each condition: two at 0.5, one at 0.8, none at 0
     assert list(table["scan_trials"]) == [2, 1, 0]
     assert list(table["scan_steps"]) == [60, 30, 0]
     assert np.isnan(table["scan_share_fixed"].iloc[2])
-    assert table["dominant_pattern_change"].iloc[2] == 0.0  # u = 0 against itself
+    # Pattern change, recomputed: pick each condition's dominant stable point (most
+    # hits among exact stable points, ties to the first found), take its activation
+    # pattern from the pre-activation there and check it against the enumerated
+    # ground truth. Every stable state of competing_groups has one group of two units
+    # active; at u = 0.5 and 0.8 it is another group than at u = 0, so 4 of 8 units
+    # differ.
+    group = np.arange(n) % 4
+    patterns = {}
+    for c, cond in enumerate(conditions):
+        cands = points[(points["condition"] == c) & (points["method"] == "exact")
+                       & (points["kind"] == "stable")]
+        best = cands.sort_values(["n_hits", "point"], ascending=[False, True]).iloc[0]
+        r = arrays["locations"][int(best["location"])]
+        pattern = W @ r + W_in @ cond.u + b > 0
+        truth = enumerate_fixed_points(W, W_in, b, cond.u, tau=TAU)
+        match = np.flatnonzero(np.abs(truth.locations - r).max(axis=1) < 1e-8)
+        assert match.size == 1
+        np.testing.assert_array_equal(truth.patterns[match[0]], pattern)
+        assert pattern.sum() == 2 and np.unique(group[pattern]).size == 1
+        patterns[c] = pattern
+    auto = next(c for c, cond in enumerate(conditions) if cond.autonomous)
+    expected = [np.mean(patterns[c] != patterns[auto]) for c in range(len(conditions))]
+    np.testing.assert_allclose(table["dominant_pattern_change"], expected)
+    np.testing.assert_allclose(table["dominant_pattern_change"], [0.5, 0.5, 0.0])
     assert table["n_initial_states"].eq(CFG["n_initial_states"]).all()
 
 

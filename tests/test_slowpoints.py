@@ -22,6 +22,8 @@ from rnn_hypotheses.analysis.slowpoints import (
     trajectory_slow_steps,
     velocity,
 )
+from rnn_hypotheses.network import Network
+from rnn_hypotheses.simulate import simulate
 
 TAU = 100.0
 
@@ -313,22 +315,13 @@ def test_slow_points_skip_fixed_points():
 # --------------------------------------------------------------------------
 
 
-def _simulate(W, W_in, b, u, n_trials, n_steps, seed, sigma=0.0):
-    rng = np.random.default_rng(seed)
-    a = 0.1
-    r = np.abs(rng.normal(0.0, 1.0, (n_trials, W.shape[0])))
-    out = np.empty((n_steps, n_trials, W.shape[0]))
-    for t in range(n_steps):
-        m = r @ W.T + W_in @ u + b + np.sqrt(2 * sigma**2 / a) * rng.normal(size=r.shape)
-        r = (1 - a) * r + a * np.maximum(m, 0.0)
-        out[t] = r
-    return out
-
-
 def test_trajectory_scan_flags_settled_steps():
     W, W_in, b = random_network(10, 0.5, 1, seed=5)
     u = np.array([1.0])
-    traj = _simulate(W, W_in, b, u, n_trials=4, n_steps=200, seed=0)
+    # Noise-free Euler run (dt / tau = 0.1) from |N(0, 1)| starts.
+    net = Network(W_in, np.zeros((1, 10)), b, W, W, 1.0 - np.eye(10), 10.0, TAU, 0.0)
+    r0 = np.abs(np.random.default_rng(0).normal(0.0, 1.0, (4, 10)))
+    traj, _ = simulate(net, np.broadcast_to(u, (200, 4, 1)), r0=r0)
     table = trajectory_slow_steps(traj, W, W_in, b, u, tau=TAU, dt=10.0, sigma=0.01)
     assert len(table) == 200 * 4
     late = table[table["time_index"] >= 190]

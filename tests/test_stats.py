@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from rnn_hypotheses.analysis import stats as S
@@ -32,6 +33,35 @@ def test_bootstrap_of_a_difference_contains_it():
     lo, hi = S.bootstrap_ci_difference(x, y, seed=0)
     assert lo < x.mean() - y.mean() < hi
 
+
+def test_band_is_the_mean_with_an_interval():
+    frame = pd.DataFrame({"g": ["a"] * 5 + ["b"] * 2, "v": [1.0, 2, 3, 4, 5, 7, 7]})
+    out = S.band(frame, ["g"], "v")
+    assert out["mean"].tolist() == [3.0, 7.0] and out["n"].tolist() == [5, 2]
+    assert out.loc[0, "ci_low"] < 3 < out.loc[0, "ci_high"]
+    assert out.loc[1, "ci_low"] == out.loc[1, "ci_high"] == 7.0
+
+
+def test_band_of_constant_groups_collapses_to_the_value():
+    # groups listed out of order, with a non-finite value and an all-NaN group
+    frame = pd.DataFrame({
+        "task": ["b", "a", "b", "a", "a", "c"],
+        "state": ["x", "y", "x", "y", "y", "x"],
+        "v": [2.0, -1.5, 2.0, np.nan, -1.5, np.nan],
+    })
+    out = S.band(frame, ["task", "state"], "v", n_boot=50, seed=3)
+    assert list(out.columns) == ["task", "state", "mean", "ci_low", "ci_high", "n"]
+    assert list(zip(out["task"], out["state"], strict=True)) == [("a", "y"), ("b", "x"), ("c", "x")]
+    np.testing.assert_array_equal(out["mean"], [-1.5, 2.0, np.nan])
+    np.testing.assert_array_equal(out["ci_low"], [-1.5, 2.0, np.nan])
+    np.testing.assert_array_equal(out["ci_high"], [-1.5, 2.0, np.nan])
+    assert out["n"].tolist() == [2, 2, 0]
+    # the interval is bootstrap_ci's with the same seed
+    spread = pd.DataFrame({"g": [0, 0, 0, 0], "v": [1.0, 2.0, 4.0, 8.0]})
+    row = S.band(spread, ["g"], "v", n_boot=200, seed=9).iloc[0]
+    expected = S.bootstrap_ci(spread["v"], n_boot=200, seed=9)
+    assert (row["ci_low"], row["ci_high"]) == expected
+    assert row["mean"] == 3.75
 
 def test_smallest_attainable_p_values():
     assert S.min_attainable_p("wilcoxon", 4, "greater") == 1 / 16

@@ -102,12 +102,18 @@ def test_change_histogram_counts_every_weight_and_unchanged_ones_apart():
 
 def test_eigenvalue_pairs_rank_growth():
     A = np.diag([0.5, -0.3, 0.1, 0.8])
-    B = np.diag([0.5, -0.6, 0.3, 0.8])  # -0.3 grows by 0.3, 0.1 by 0.2
+    # |lambda| grows by 0.3 (-0.3), 0.2 (0.1), 0.1 (0.8) and -0.05 (0.5, shrinks)
+    B = np.diag([0.45, -0.6, 0.3, 0.9])
     p = T.eigenvalue_pairs(A, B)
     top = int(np.argmin(p["growth_rank"]))
     assert p["eig_init"][top] == pytest.approx(-0.3)
     assert p["eig_final"][top] == pytest.approx(-0.6)
-    assert sorted(p["growth_rank"]) == [0, 1, 2, 3]
+    ranks = {round(float(e.real), 6): int(r)
+             for e, r in zip(p["eig_init"], p["growth_rank"], strict=True)}
+    assert ranks == {-0.3: 0, 0.1: 1, 0.8: 2, 0.5: 3}
+    partner = {round(float(e.real), 6): round(float(f.real), 6)
+               for e, f in zip(p["eig_init"], p["eig_final"], strict=True)}
+    assert partner == {0.5: 0.45, -0.3: -0.6, 0.1: 0.3, 0.8: 0.9}
     frame = T.eigenvalue_frame(["t"], ["n"], [p], marked=2)
     assert frame["marked"].sum() == 2
     assert set(frame.loc[frame["marked"], "re_init"].round(6)) == {-0.3, 0.1}
@@ -131,12 +137,29 @@ def test_nonnormality_table_of_normal_snapshots_is_zero():
     np.testing.assert_allclose(t["frobenius"], np.linalg.norm(Ws, axis=(1, 2)))
 
 
+def _star(hub: int, leaves: list[int], weights: list[float], n: int = 6) -> np.ndarray:
+    """A star: hub and leaf k joined both ways by |weight| w_k (signs mixed)."""
+    W = np.zeros((n, n))
+    W[hub, leaves], W[leaves, hub] = weights, -np.asarray(weights)
+    return W
+
+
 def test_centrality_table_of_a_star_ranks_the_hub_first():
-    W = np.zeros((6, 6))
-    W[0, 1:], W[1:, 0] = 1.0, -1.0
-    t = T.centrality_table(W, W.T, "eigenvector")
-    assert t.loc[0, "rank_initial"] == 0 and t.loc[0, "rank_final"] == 0
-    assert sorted(t["rank_initial"]) == list(range(6))
+    # |W| is symmetric with Perron value lam = sqrt(sum w_k^2): the hub's centrality
+    # is 1/sqrt(2) and leaf k's is w_k / (lam sqrt(2)), below the hub's as w_k < lam.
+    w = [1.0, 2.0, 3.0, 4.0, 5.0]
+    W0 = _star(0, [1, 2, 3, 4, 5], w)
+    W1 = _star(3, [0, 1, 2, 4, 5], w)  # training moves the hub to node 3
+    t = T.centrality_table(W0, W1, "eigenvector")
+    lam = np.sqrt(np.sum(np.square(w)))
+    np.testing.assert_allclose(t["initial"], np.r_[lam, w] / (lam * np.sqrt(2)), rtol=1e-6)
+    np.testing.assert_allclose(t["final"], np.r_[w[:3], lam, w[3:]] / (lam * np.sqrt(2)),
+                               rtol=1e-6)
+    assert t.loc[0, "rank_initial"] == 0 and t.loc[3, "rank_final"] == 0
+    assert t.loc[0, "rank_final"] != 0 and t.loc[3, "rank_initial"] != 0
+    # leaves rank by their weight, heaviest first
+    assert list(t["rank_initial"]) == [0, 5, 4, 3, 2, 1]
+    assert list(t["rank_final"]) == [5, 4, 3, 0, 2, 1]
 
 
 # ----------------------------------------------------------------------------- across networks

@@ -33,6 +33,16 @@ def check_config(config: dict) -> None:
             low, high = task["input_range"]
             if not low < high:
                 raise ConfigError("tasks.decision.input_range must be [low, high] with low < high")
+    n_nets = config["networks_per_task"]
+    if config["slowpoints"]["example_net"] >= n_nets:
+        raise ConfigError(f"slowpoints.example_net ({config['slowpoints']['example_net']}) must "
+                          f"be below networks_per_task ({n_nets})")
+    # the steady-state window is taken from the end of the simulated trials (rule latent)
+    dt = model["dt_ms"]
+    if round(config["latent"]["steady_ms"] / dt) > round(config["simulation"]["duration_ms"] / dt):
+        raise ConfigError(f"latent.steady_ms ({config['latent']['steady_ms']}) is longer than "
+                          f"the simulated trials (simulation.duration_ms = "
+                          f"{config['simulation']['duration_ms']})")
 
 
 def network_ids(config: dict) -> list[str]:

@@ -39,9 +39,10 @@ __all__ = [
     "display_table",
     "hypotheses_html",
     "hypotheses_table",
-    "holds_column",
+    "holds_text",
     "robustness_sentence",
     "robustness_summary",
+    "variant_verdicts",
 ]
 
 VERDICTS = ("supported", "not supported", "inconclusive")
@@ -311,10 +312,8 @@ def _grouped(rows: pd.DataFrame) -> pd.DataFrame:
                          "ci_high": "float64", "p_value": "float64"})
 
 
-def holds_column(main: pd.DataFrame, variant: pd.DataFrame) -> list[str]:
-    """Whether each row's verdict in ``main`` is the same in ``variant``.
-
-    Rows are matched on (``row``, ``claim``).
+def variant_verdicts(main: pd.DataFrame, variant: pd.DataFrame) -> list[str]:
+    """The verdict each row of ``main`` has in ``variant``, matched on (``row``, ``claim``).
 
     Parameters
     ----------
@@ -324,16 +323,18 @@ def holds_column(main: pd.DataFrame, variant: pd.DataFrame) -> list[str]:
     Returns
     -------
     list of str
-        ``"yes"``; ``"no (<variant verdict>)"``; or ``"missing"`` where the variant
-        lacks the row.
+        The variant's verdict, or ``""`` where the variant lacks the row.
     """
     lookup = {(r, c): v for r, c, v in zip(variant["row"], variant["claim"], variant["verdict"],
                                            strict=True)}
-    out = []
-    for r, c, v in zip(main["row"], main["claim"], main["verdict"], strict=True):
-        other = lookup.get((r, c))
-        out.append("missing" if other is None else "yes" if other == v else f"no ({other})")
-    return out
+    return [lookup.get((r, c), "") for r, c in zip(main["row"], main["claim"], strict=True)]
+
+
+def holds_text(verdict: str, variant_verdict: str) -> str:
+    """``"yes"`` where the verdicts agree, ``"no (<variant verdict>)"``, or ``"missing"``."""
+    if not variant_verdict:
+        return "missing"
+    return "yes" if variant_verdict == verdict else f"no ({variant_verdict})"
 
 
 _DECIDED = ("supported", "not supported")
@@ -349,7 +350,7 @@ def robustness_summary(table: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     table : DataFrame
-        Output of :func:`hypotheses_table` with ``holds_<variant>`` columns.
+        Output of :func:`hypotheses_table` with ``verdict_<variant>`` columns.
 
     Returns
     -------
@@ -361,20 +362,21 @@ def robustness_summary(table: pd.DataFrame) -> pd.DataFrame:
     """
     claims = table[table["row"] == "claim"]
     out = []
-    for column in (c for c in table.columns if c.startswith("holds_")):
+    for column in (c for c in table.columns if c.startswith("verdict_")):
         counts = dict.fromkeys(("held", "reversed", "weakened", "strengthened", "missing"), 0)
-        for verdict, holds in zip(claims["verdict"], claims[column], strict=True):
-            if holds in ("yes", "missing"):
-                counts["held" if holds == "yes" else "missing"] += 1
-                continue
-            other = holds.removeprefix("no (").removesuffix(")")
-            if verdict in _DECIDED and other in _DECIDED:
+        for verdict, other in zip(claims["verdict"], claims[column], strict=True):
+            if not other:
+                counts["missing"] += 1
+            elif other == verdict:
+                counts["held"] += 1
+            elif verdict in _DECIDED and other in _DECIDED:
                 counts["reversed"] += 1
             elif verdict in _DECIDED:
                 counts["weakened"] += 1
             else:
                 counts["strengthened"] += 1
-        out.append({"variant": column.removeprefix("holds_"), "claims": len(claims), **counts})
+        out.append({"variant": column.removeprefix("verdict_"), "claims": len(claims),
+                    **counts})
     return pd.DataFrame(out, columns=["variant", "claims", "held", "reversed", "weakened",
                                       "strengthened", "missing"])
 
@@ -407,7 +409,8 @@ def hypotheses_table(
     DataFrame
         ``row`` (``"hypothesis"`` or ``"claim"``), ``hypothesis`` (``"H1"``... or
         empty for findings that bear on none), ``source`` (the claims table), then
-        :data:`.analysis.stats.CLAIMS_COLUMNS`, then ``holds_<variant>`` per variant.
+        :data:`.analysis.stats.CLAIMS_COLUMNS`, then ``verdict_<variant>`` per variant
+        (its verdict there; ``""`` where the variant lacks the row).
 
     Raises
     ------
@@ -419,7 +422,7 @@ def hypotheses_table(
     table = _grouped(_claims_rows(tables, texts))
     for name, variant_tables in (variants or {}).items():
         other = _grouped(_claims_rows(variant_tables, texts))
-        table[f"holds_{name}"] = holds_column(table, other)
+        table[f"verdict_{name}"] = variant_verdicts(table, other)
     return table
 
 
@@ -462,8 +465,10 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
         "verdict": table["verdict"],
     })
     for column in table.columns:
-        if column.startswith("holds_"):
-            out[column.replace("holds_", "holds in ")] = table[column]
+        if column.startswith("verdict_"):
+            out[column.replace("verdict_", "holds in ")] = [
+                holds_text(v, other) for v, other in zip(table["verdict"], table[column],
+                                                         strict=True)]
     out["notes"] = table["notes"]
     return out
 

@@ -62,6 +62,12 @@ class Network:
         sqrt(2 sigma^2 / a) (report, section 2)."""
         return float(np.sqrt(2.0 * self.sigma**2 / self.alpha))
 
+    def recurrent_weights(self, state: str) -> np.ndarray:
+        """W_rec of the network in ``state``: ``"untrained"`` or ``"trained"``."""
+        if state not in ("untrained", "trained"):
+            raise ValueError(f"state must be 'untrained' or 'trained', got {state!r}")
+        return self.W_rec_init if state == "untrained" else self.W_rec
+
     def with_weights(self, W_rec: np.ndarray) -> Network:
         """A copy with another recurrent matrix (e.g. a training snapshot)."""
         return Network(self.W_in, self.W_out, self.b, np.asarray(W_rec), self.W_rec_init,

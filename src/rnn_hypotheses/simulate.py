@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .network import Network
+from .seeding import rng_for
 
 
 def leaky_relu(x: np.ndarray, theta: float = 0.0) -> np.ndarray:
@@ -20,6 +22,32 @@ def leaky_relu(x: np.ndarray, theta: float = 0.0) -> np.ndarray:
 def draw_noise(shape: tuple[int, ...], seed: int) -> np.ndarray:
     """Standard normal draws xi_t used by :func:`simulate` for ``noise_seed=seed``."""
     return np.random.default_rng(seed).standard_normal(shape, dtype=np.float32)
+
+
+def simulation_noise(task: str, seed: int, shape: tuple[int, int, int], enabled: bool
+                     ) -> NDArray[np.float32] | None:
+    """The standard-normal draws behind ``sim_{state}.npz`` (rule simulate).
+
+    One stream, ``rng_for(task, seed, "sim_noise")``, for the simulate rule and for
+    every later re-simulation (another activation on exactly the inputs and noise
+    of the stored simulation); callers check that theta = 0 reproduces it.
+
+    Parameters
+    ----------
+    task : str
+    seed : int
+        The network's seed.
+    shape : tuple (time, trial, unit)
+    enabled : bool
+        ``simulation.noise`` of the config; False gives None (noise off).
+
+    Returns
+    -------
+    ndarray of float32, shape ``shape``, or None.
+    """
+    if not enabled:
+        return None
+    return rng_for(task, seed, "sim_noise").standard_normal(shape, dtype=np.float32)
 
 
 def simulate(

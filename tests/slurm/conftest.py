@@ -52,7 +52,6 @@ class SlurmCluster:
     state_dir: Path
     conf: Path
     partition: str
-    started_here: bool
     # os.environ plus SLURM_CONF: pass as env= to sbatch/squeue/snakemake.
     env: dict[str, str] = field(repr=False)
 
@@ -60,11 +59,12 @@ class SlurmCluster:
     def jobcomp_log(self) -> Path:
         return self.state_dir / "log" / "jobcomp.log"
 
-    def jobcomp_records(self) -> list[dict[str, str]]:
+    def jobcomp_records(self, workdir: Path | None = None) -> list[dict[str, str]]:
         """One dict per job that has ended (jobcomp/filetxt), oldest first.
 
         Unlike squeue, which forgets finished jobs after MinJobAge (300 s),
-        this record lasts as long as the cluster does.
+        this record lasts as long as the cluster does. With `workdir`, only
+        the jobs submitted from that directory (their WorkDir).
         """
         if not self.jobcomp_log.exists():
             return []
@@ -74,6 +74,8 @@ class SlurmCluster:
             # starts wherever a space is followed by "Word=".
             parts = re.split(r" (?=[A-Za-z]+=)", line.strip())
             records.append(dict(p.split("=", 1) for p in parts if "=" in p))
+        if workdir is not None:
+            records = [r for r in records if r.get("WorkDir") == str(workdir)]
         return records
 
 
@@ -97,8 +99,6 @@ def _read_env_file(env_file: Path) -> dict[str, str]:
 
 
 def _is_running(state_dir: Path) -> bool:
-    if not START.exists():
-        return False
     r = subprocess.run(
         ["bash", str(START), "--check", str(state_dir)],
         capture_output=True,
@@ -133,7 +133,6 @@ def slurm_cluster() -> Iterator[SlurmCluster]:
         state_dir=Path(recorded["SLURM_TEST_DIR"]),
         conf=Path(recorded["SLURM_CONF"]),
         partition=recorded["SLURM_TEST_PARTITION"],
-        started_here=started_here,
         env={**os.environ, **recorded},
     )
     try:

@@ -43,6 +43,9 @@ ENV_FILE="$STATE_DIR/cluster.env"
 CONF_DIR="$STATE_DIR/etc"
 LOG_DIR="$STATE_DIR/log"
 CONF="$CONF_DIR/slurm.conf"
+# The compiled-in default path of slurm.conf, linked to CONF while the cluster
+# runs (see "configuration" below).
+ETC_CONF=/etc/slurm/slurm.conf
 
 log() { printf 'start_cluster: %s\n' "$*" >&2; }
 
@@ -134,8 +137,8 @@ fail() {
         end_pid "${SLURMCTLD_PID:-}" slurmctld setsid
         end_pid "${MUNGED_PID:-}" munged setsid setpriv
         rm -f "$ENV_FILE"
-        if [[ -L /etc/slurm/slurm.conf && "$(readlink /etc/slurm/slurm.conf)" == "$CONF" ]]; then
-            rm -f /etc/slurm/slurm.conf
+        if [[ -L "$ETC_CONF" && "$(readlink "$ETC_CONF")" == "$CONF" ]]; then
+            rm -f "$ETC_CONF"
         fi
     fi
     exit 1
@@ -290,7 +293,6 @@ export SLURM_CONF="$CONF"
 # the job's identity, SLURM_CONF included. That srun then only finds the
 # compiled-in default /etc/slurm/slurm.conf, so point that path at this
 # configuration, unless it belongs to a real installation.
-ETC_CONF=/etc/slurm/slurm.conf
 is_ours_or_gone() {
     # A symlink left by an earlier start: dangling, or aimed at a file with
     # this script's header.
@@ -313,7 +315,6 @@ write_env() {
         printf 'export SLURM_CONF=%q\n' "$CONF"
         printf 'export SLURM_TEST_DIR=%q\n' "$STATE_DIR"
         printf 'export SLURM_TEST_PARTITION=%q\n' "$PARTITION"
-        printf 'SLURM_TEST_NODE=%q\n' "$node_name"
         printf 'SLURM_TEST_ETC_LINK=%q\n' "$ETC_CONF"
         printf 'SLURMCTLD_PID=%s\n' "$SLURMCTLD_PID"
         printf 'SLURMD_PID=%s\n' "$SLURMD_PID"
@@ -361,7 +362,6 @@ start_munged() {
     fail "munged does not answer on /run/munge/munge.socket.2"
 }
 
-MUNGED_PID=""
 if munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
     # Another munged (e.g. a system one) already serves the default socket; it
     # is not ours to start or stop, so no PID is recorded for it.

@@ -31,7 +31,8 @@ import yaml
 
 from rnn_hypotheses import artifacts
 
-REPO = Path(__file__).resolve().parents[2]
+from .conftest import REPO, SLURM_PROFILE
+
 SNAKEFILE = REPO / "Snakefile"
 SMOKE = REPO / "tests" / "config" / "smoke.yaml"
 
@@ -153,7 +154,7 @@ def test_grouping_covers_every_per_network_rule(tmp_path):
     `groups:`, and every group holds the jobs of one network only.
     """
     run = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--profile", str(REPO / "profiles" / "slurm"), "-n",
+        [sys.executable, "-m", "snakemake", "--profile", str(SLURM_PROFILE), "-n",
          *snakemake_args(tmp_path)],
         cwd=tmp_path, capture_output=True, text=True, timeout=300)
     output = run.stdout + run.stderr
@@ -193,8 +194,7 @@ def test_every_job_ran_in_a_slurm_job(smoke_runs, slurm_cluster):
     assert len(submissions) == sum(planned.values()) - len(NETWORKS)
 
     # SLURM itself recorded each of them as completed, in this working directory.
-    records = {r["JobId"]: r for r in slurm_cluster.jobcomp_records()
-               if r.get("WorkDir") == str(smoke_runs.slurm)}
+    records = {r["JobId"]: r for r in slurm_cluster.jobcomp_records(smoke_runs.slurm)}
     assert set(records) == {slurm_id for _, slurm_id, _ in submissions}
     assert {r["JobState"] for r in records.values()} == {"COMPLETED"}
 
@@ -207,8 +207,7 @@ def test_rule_resources_reach_sbatch(smoke_runs, slurm_cluster, smoke_config):
     """
     jobs = printed_jobs(smoke_runs.output)
     single = {job["jobid"]: job for job in jobs if job["group"] is None}
-    records = {r["JobId"]: r for r in slurm_cluster.jobcomp_records()
-               if r.get("WorkDir") == str(smoke_runs.slurm)}
+    records = {r["JobId"]: r for r in slurm_cluster.jobcomp_records(smoke_runs.slurm)}
     trains = groups = 0
     for jobid, slurm_id, log in SUBMITTED.findall(smoke_runs.output):
         tres = dict(item.split("=", 1) for item in records[slurm_id]["Tres"].split(","))
@@ -250,8 +249,9 @@ def test_outputs_equal_a_local_run(smoke_runs):
         assert (smoke_runs.slurm / target).stat().st_size > 10_000
 
 
-def _assert_same_parquet(runs: SmokeRuns, path: Path) -> None:
-    a, b = runs.slurm / path, runs.local / path
+def _assert_same_parquet(runs: SmokeRuns, path: Path, slurm_dir: Path | None = None) -> None:
+    """PATH under the SLURM run (or under `slurm_dir`) equals the local run's."""
+    a, b = (slurm_dir or runs.slurm) / path, runs.local / path
     pd.testing.assert_frame_equal(artifacts.read_parquet(a), artifacts.read_parquet(b),
                                   check_exact=True, obj=str(path))
     assert artifacts.parquet_config(a) == artifacts.parquet_config(b), path
@@ -303,7 +303,8 @@ def test_failed_job_is_retried_reported_and_resumed(smoke_runs, slurm_snakemake,
     resumed_s = time.monotonic() - start
     assert rerun.returncode == 0, rerun.stdout[-5000:]
     assert planned_jobs(rerun.stdout) == {"evaluate": 1}
-    assert (tmp_path / evaluation).exists()
+    # Same trained network, same config as the local smoke run: same evaluation.
+    _assert_same_parquet(smoke_runs, Path(evaluation), slurm_dir=tmp_path)
     print(f"\nfailing run (2 failed submissions, 1 completed) {failed_s:.0f} s, "
           f"resumed run {resumed_s:.0f} s")
 

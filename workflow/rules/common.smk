@@ -13,6 +13,17 @@ wildcard_constraints:
     state="|".join(STATES),
 
 
+# task and network of each entry of per_network(...), in the same order: the tasks/nets
+# params of the rules that gather one artifact per network
+NETWORK_TASKS = [t for t in TASKS for _ in NETS]
+NETWORK_NETS = [n for _ in TASKS for n in NETS]
+# (state, task, net) of every per-state artifact gathered by a figure or table rule; their
+# file lists and STATE_TASKS/STATE_NETS params are built from it in the same order
+STATE_KEYS = [(s, t, n) for s in STATES for t in TASKS for n in NETS]
+STATE_TASKS = [t for _, t, _ in STATE_KEYS]
+STATE_NETS = [n for _, _, n in STATE_KEYS]
+
+
 def per_network(pattern, tasks=None):
     """Expand a results/{task}/{net}/... pattern over every network of the given tasks."""
     return [pattern.format(task=t, net=n) for t in (tasks or TASKS) for n in NETS]

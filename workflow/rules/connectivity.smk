@@ -3,9 +3,6 @@
 # Analyses are per network; the figure and table rules only gather and draw.
 
 CONNECTIVITY = config["connectivity"]
-# task and network of each entry of per_network(...), in the same order
-CONNECTIVITY_TASKS = [t for t in TASKS for _ in NETS]
-CONNECTIVITY_NETS = [n for _ in TASKS for n in NETS]
 
 
 rule connectivity:
@@ -103,8 +100,8 @@ rule connectivity_claims:
     output:
         table("connectivity_claims"),
     params:
-        tasks=CONNECTIVITY_TASKS,
-        nets=CONNECTIVITY_NETS,
+        tasks=NETWORK_TASKS,
+        nets=NETWORK_NETS,
     log:
         "results/logs/connectivity_claims.log",
     benchmark:
@@ -129,8 +126,8 @@ rule fig04_mean_weight:
             category="5.1 Increasing nonlinearity",
         ),
     params:
-        tasks=CONNECTIVITY_TASKS,
-        nets=CONNECTIVITY_NETS,
+        tasks=NETWORK_TASKS,
+        nets=NETWORK_NETS,
     log:
         "results/logs/figures/fig04_mean_weight.log",
     benchmark:
@@ -157,8 +154,8 @@ rule fig07_weight_changes:
             category="5.2 Subtle changes have a big impact",
         ),
     params:
-        tasks=CONNECTIVITY_TASKS,
-        nets=CONNECTIVITY_NETS,
+        tasks=NETWORK_TASKS,
+        nets=NETWORK_NETS,
         marked=CONNECTIVITY["marked_eigenvalues"],
         top_fraction=CONNECTIVITY["top_fraction"],
     log:
@@ -186,8 +183,8 @@ rule fig08_centrality:
             category="5.2 Subtle changes have a big impact",
         ),
     params:
-        tasks=CONNECTIVITY_TASKS,
-        nets=CONNECTIVITY_NETS,
+        tasks=NETWORK_TASKS,
+        nets=NETWORK_NETS,
         top_fraction=CONNECTIVITY["top_fraction"],
     log:
         "results/logs/figures/fig08_centrality.log",
@@ -213,8 +210,8 @@ rule figS1_nonnormality:
             category="5.2 Subtle changes have a big impact",
         ),
     params:
-        tasks=CONNECTIVITY_TASKS,
-        nets=CONNECTIVITY_NETS,
+        tasks=NETWORK_TASKS,
+        nets=NETWORK_NETS,
     log:
         "results/logs/figures/figS1_nonnormality.log",
     benchmark:
@@ -239,8 +236,8 @@ rule figS2_low_rank_change:
             category="5.2 Subtle changes have a big impact",
         ),
     params:
-        tasks=CONNECTIVITY_TASKS,
-        nets=CONNECTIVITY_NETS,
+        tasks=NETWORK_TASKS,
+        nets=NETWORK_NETS,
     log:
         "results/logs/figures/figS2_low_rank_change.log",
     benchmark:

@@ -12,8 +12,7 @@ rule fig01_task_performance:
             category="3 Network performance",
         ),
     params:
-        decision_nets=NETS,
-        perception_nets=NETS,
+        nets=NETS,
     log:
         "results/logs/figures/fig01_task_performance.log",
     benchmark:

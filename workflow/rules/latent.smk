@@ -3,12 +3,6 @@
 # latent claims table. Analyses are per network (and state); figure and table rules gather.
 
 LATENT = config["latent"]
-# task and network of each entry of per_network(...), in the same order
-LATENT_TASKS = [t for t in TASKS for _ in NETS]
-LATENT_NETS = [n for _ in TASKS for n in NETS]
-# (state, task, net) of every per-state artifact gathered by a figure or table rule;
-# the rules' file lists and their tasks/nets params are built from it in the same order
-LATENT_KEYS = [(s, t, n) for s in STATES for t in TASKS for n in NETS]
 # (state, net) of the networks drawn in the 3-D figures (2 and 3)
 LATENT_EXAMPLES = [(s, n) for s in STATES for n in NETS[: LATENT["example_nets"]]]
 
@@ -59,16 +53,16 @@ rule latent_change:
 
 rule latent_claims:
     input:
-        latent=[f"results/{t}/{n}/latent_{s}.parquet" for s, t, n in LATENT_KEYS],
-        pi_theta=[f"results/{t}/{n}/pi_theta_{s}.parquet" for s, t, n in LATENT_KEYS],
+        latent=[f"results/{t}/{n}/latent_{s}.parquet" for s, t, n in STATE_KEYS],
+        pi_theta=[f"results/{t}/{n}/pi_theta_{s}.parquet" for s, t, n in STATE_KEYS],
         change=per_network("results/{task}/{net}/latent_change.parquet"),
     output:
         table("latent_claims"),
     params:
-        tasks=LATENT_TASKS,
-        nets=LATENT_NETS,
-        state_tasks=[t for _, t, _ in LATENT_KEYS],
-        state_nets=[n for _, _, n in LATENT_KEYS],
+        tasks=NETWORK_TASKS,
+        nets=NETWORK_NETS,
+        state_tasks=STATE_TASKS,
+        state_nets=STATE_NETS,
     log:
         "results/logs/latent_claims.log",
     benchmark:
@@ -160,7 +154,7 @@ rule fig05_leaky_relu:
 
 rule fig06_pi_vs_nonlinearity:
     input:
-        tables=[f"results/{t}/{n}/pi_theta_{s}.parquet" for s, t, n in LATENT_KEYS],
+        tables=[f"results/{t}/{n}/pi_theta_{s}.parquet" for s, t, n in STATE_KEYS],
     output:
         report(
             figure("fig06_pi_vs_nonlinearity"),
@@ -168,8 +162,8 @@ rule fig06_pi_vs_nonlinearity:
             category="5.1 Increasing nonlinearity",
         ),
     params:
-        tasks=[t for _, t, _ in LATENT_KEYS],
-        nets=[n for _, _, n in LATENT_KEYS],
+        tasks=STATE_TASKS,
+        nets=STATE_NETS,
     log:
         "results/logs/figures/fig06_pi_vs_nonlinearity.log",
     benchmark:
@@ -194,8 +188,8 @@ rule fig09_subspace_pre_post:
             category="5.2 Subtle changes have a big impact",
         ),
     params:
-        tasks=LATENT_TASKS,
-        nets=LATENT_NETS,
+        tasks=NETWORK_TASKS,
+        nets=NETWORK_NETS,
         orthogonal_deg=LATENT["orthogonal_deg"],
     log:
         "results/logs/figures/fig09_subspace_pre_post.log",
@@ -213,7 +207,7 @@ rule fig09_subspace_pre_post:
 
 rule fig10_subspace_conditions:
     input:
-        tables=[f"results/{t}/{n}/latent_{s}.parquet" for s, t, n in LATENT_KEYS],
+        tables=[f"results/{t}/{n}/latent_{s}.parquet" for s, t, n in STATE_KEYS],
     output:
         report(
             figure("fig10_subspace_conditions"),
@@ -221,8 +215,8 @@ rule fig10_subspace_conditions:
             category="5.2 Subtle changes have a big impact",
         ),
     params:
-        tasks=[t for _, t, _ in LATENT_KEYS],
-        nets=[n for _, _, n in LATENT_KEYS],
+        tasks=STATE_TASKS,
+        nets=STATE_NETS,
     log:
         "results/logs/figures/fig10_subspace_conditions.log",
     benchmark:
@@ -239,7 +233,7 @@ rule fig10_subspace_conditions:
 
 rule fig11_readout_angles:
     input:
-        tables=[f"results/{t}/{n}/latent_{s}.parquet" for s, t, n in LATENT_KEYS],
+        tables=[f"results/{t}/{n}/latent_{s}.parquet" for s, t, n in STATE_KEYS],
     output:
         report(
             figure("fig11_readout_angles"),
@@ -247,8 +241,8 @@ rule fig11_readout_angles:
             category="5.3 Latent space moves away from readout",
         ),
     params:
-        tasks=[t for _, t, _ in LATENT_KEYS],
-        nets=[n for _, _, n in LATENT_KEYS],
+        tasks=STATE_TASKS,
+        nets=STATE_NETS,
     log:
         "results/logs/figures/fig11_readout_angles.log",
     benchmark:
@@ -265,7 +259,7 @@ rule fig11_readout_angles:
 
 rule figS3_dca_uniqueness:
     input:
-        restarts=[f"results/{t}/{n}/dca_restarts_{s}.parquet" for s, t, n in LATENT_KEYS],
+        restarts=[f"results/{t}/{n}/dca_restarts_{s}.parquet" for s, t, n in STATE_KEYS],
     output:
         report(
             figure("figS3_dca_uniqueness"),
@@ -273,8 +267,8 @@ rule figS3_dca_uniqueness:
             category="5 Hypotheses: uniqueness of DCA",
         ),
     params:
-        tasks=[t for _, t, _ in LATENT_KEYS],
-        nets=[n for _, _, n in LATENT_KEYS],
+        tasks=STATE_TASKS,
+        nets=STATE_NETS,
         unique_angle_deg=LATENT["unique_angle_deg"],
     log:
         "results/logs/figures/figS3_dca_uniqueness.log",

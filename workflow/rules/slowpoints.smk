@@ -2,17 +2,8 @@
 # report's trajectory scan of every network in both states; the counts and claims tables
 # and Figures S4 and S5. One job per (task, net, state); the table and figure rules gather.
 
-SLOWPOINTS = config["slowpoints"]
-if SLOWPOINTS["example_net"] >= len(NETS):
-    raise ValueError(f"slowpoints.example_net ({SLOWPOINTS['example_net']}) must be below "
-                     f"networks_per_task ({len(NETS)})")
-# the network drawn in Figures S4 and S5
-SLOWPOINT_EXAMPLE = NETS[SLOWPOINTS["example_net"]]
-# (state, task, net) of every per-network artifact the table and Figure S5 gather; their
-# file lists and tasks/nets params are built from it in the same order
-SLOWPOINT_KEYS = [(s, t, n) for s in STATES for t in TASKS for n in NETS]
-SLOWPOINT_TASKS = [t for _, t, _ in SLOWPOINT_KEYS]
-SLOWPOINT_NETS = [n for _, _, n in SLOWPOINT_KEYS]
+# the network drawn in Figures S4 and S5 (check_config keeps the index in range)
+SLOWPOINT_EXAMPLE = NETS[config["slowpoints"]["example_net"]]
 # (state, task) of the panels of Figure S4, all of the example network
 SLOWPOINT_PANELS = [(s, t) for s in STATES for t in TASKS]
 
@@ -43,16 +34,17 @@ rule slowpoints:
 
 rule slow_points_table:
     input:
-        points=[f"results/{t}/{n}/slowpoints_{s}.parquet" for s, t, n in SLOWPOINT_KEYS],
+        points=[f"results/{t}/{n}/slowpoints_{s}.parquet" for s, t, n in STATE_KEYS],
         conditions=[
-            f"results/{t}/{n}/slowpoint_conditions_{s}.parquet" for s, t, n in SLOWPOINT_KEYS
+            f"results/{t}/{n}/slowpoint_conditions_{s}.parquet" for s, t, n in STATE_KEYS
         ],
     output:
         table("slow_points"),
         table("slow_point_claims"),
+        table("slow_point_networks"),
     params:
-        tasks=SLOWPOINT_TASKS,
-        nets=SLOWPOINT_NETS,
+        tasks=STATE_TASKS,
+        nets=STATE_NETS,
     log:
         "results/logs/slow_points_table.log",
     benchmark:
@@ -104,9 +96,13 @@ rule figS4_fixed_points:
 
 rule figS5_slow_point_counts:
     input:
-        points=[f"results/{t}/{n}/slowpoints_{s}.parquet" for s, t, n in SLOWPOINT_KEYS],
+        # the per-network statistics and their bootstrap summary, computed once by
+        # slow_points_table
+        networks="results/tables/slow_point_networks.parquet",
+        counts="results/tables/slow_points.parquet",
+        points=[f"results/decision/{SLOWPOINT_EXAMPLE}/slowpoints_{s}.parquet" for s in STATES],
         conditions=[
-            f"results/{t}/{n}/slowpoint_conditions_{s}.parquet" for s, t, n in SLOWPOINT_KEYS
+            f"results/{t}/{n}/slowpoint_conditions_{s}.parquet" for s, t, n in STATE_KEYS
         ],
         example=[f"results/decision/{SLOWPOINT_EXAMPLE}/slowpoints_{s}.npz" for s in STATES],
     output:
@@ -116,8 +112,8 @@ rule figS5_slow_point_counts:
             category="6 Slow points",
         ),
     params:
-        tasks=SLOWPOINT_TASKS,
-        nets=SLOWPOINT_NETS,
+        tasks=STATE_TASKS,
+        nets=STATE_NETS,
         example_states=STATES,
         net=SLOWPOINT_EXAMPLE,
     log:

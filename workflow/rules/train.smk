@@ -48,8 +48,8 @@ rule task_performance:
     output:
         table("task_performance"),
     params:
-        tasks=[t for t in TASKS for _ in NETS],
-        nets=[n for _ in TASKS for n in NETS],
+        tasks=NETWORK_TASKS,
+        nets=NETWORK_NETS,
     log:
         "results/logs/task_performance.log",
     benchmark:

@@ -32,7 +32,6 @@ __all__ = [
     "singular_values",
     "spectral_radius",
     "top_share",
-    "track_eigenvalues",
     "truncate_rank",
     "truncated_weights",
     "weight_change_magnitudes",
@@ -179,28 +178,19 @@ class EigenvalueMatch:
         """``|after| - |before|`` per pair, shape (N,); positive means the eigenvalue grew."""
         return np.abs(self.after) - np.abs(self.before)
 
-    @property
-    def displacement(self) -> NDArray[np.float64]:
-        """Distance moved in the complex plane per pair, shape (N,)."""
-        return np.abs(self.after - self.before)
-
-    def top(self, k: int, signed: bool = False) -> NDArray[np.intp]:
-        """Indices of the ``k`` pairs whose magnitude changed most.
+    def top(self, k: int) -> NDArray[np.intp]:
+        """Indices of the ``k`` pairs whose magnitude grew most (largest increase first).
 
         Parameters
         ----------
         k : int
-        signed : bool
-            If True rank by growth (largest increase first), otherwise by the
-            absolute change.
 
         Returns
         -------
         array of int, shape (min(k, N),)
         """
-        change = self.magnitude_change if signed else np.abs(self.magnitude_change)
         # stable sort keeps the result reproducible when changes tie
-        return np.argsort(-change, kind="stable")[: max(0, k)]
+        return np.argsort(-self.magnitude_change, kind="stable")[: max(0, k)]
 
 
 def match_eigenvalues(before: ArrayLike, after: ArrayLike) -> EigenvalueMatch:
@@ -228,35 +218,6 @@ def match_eigenvalues(before: ArrayLike, after: ArrayLike) -> EigenvalueMatch:
     order = np.empty_like(cols)
     order[rows] = cols
     return EigenvalueMatch(before=a, after=b[order])
-
-
-def track_eigenvalues(Ws: ArrayLike) -> NDArray[np.complex128]:
-    """Follow every eigenvalue through a sequence of training snapshots.
-
-    Matching only the first and last matrix can mis-pair eigenvalues when the
-    change is large (several pairings may have nearly the same total distance);
-    chaining :func:`match_eigenvalues` between consecutive snapshots, where each
-    eigenvalue moves little, follows the actual paths.
-
-    Parameters
-    ----------
-    Ws : array, shape (S, N, N)
-
-    Returns
-    -------
-    array, shape (S, N), complex
-        Column ``k`` is the path of the ``k``-th eigenvalue of ``Ws[0]`` (in the
-        order of :func:`eigenvalues`); ``EigenvalueMatch(paths[0], paths[-1])`` is
-        the before/after pairing.
-    """
-    A = _square(Ws, "Ws")
-    if A.ndim != 3:
-        raise ValueError(f"expected a stack of shape (S, N, N), got {A.shape}")
-    paths = np.empty(A.shape[:2], dtype=complex)
-    paths[0] = eigenvalues(A[0])
-    for t in range(1, A.shape[0]):
-        paths[t] = match_eigenvalues(paths[t - 1], eigenvalues(A[t])).after
-    return paths
 
 
 # ----------------------------------------------------------------------------- non-normality

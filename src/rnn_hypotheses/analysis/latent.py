@@ -5,12 +5,12 @@ Pure functions of arrays that the latent stage of the workflow wires to files:
 - :func:`fit_dca` fits DCA to ReLU activity after dropping silent units, and
   returns the subspace in the full unit space, together with every random
   restart (the uniqueness analysis of Fig. S3) and any warm starts;
-- :func:`theta_grid`, :func:`simulation_noise` and :func:`leaky_relu_curves`
+- :func:`theta_grid` and :func:`leaky_relu_curves`
   serve the leaky-ReLU family of Figs. 5 and 6;
 - :func:`condition_groups`, :func:`steady_states`, :func:`restart_table`,
   :func:`readout_angles`, :func:`chance_vector_angle` and
   :func:`random_subspace_angles` give the numbers behind Figs. 2, 3, 9, 10, 11;
-- :func:`network_table`, :func:`band` and :func:`latent_claims` summarise across
+- :func:`network_table`, :func:`.stats.band` and :func:`latent_claims` summarise across
   networks for the figures and the claims table.
 
 Conventions: activity arrays are ``(time, trial, unit)``; subspaces are
@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from ..seeding import rng_for
 from ..simulate import leaky_relu
 from .dca import DynamicalComponentsAnalysis, cross_covariances, predictive_information
 from .subspaces import orthonormal_basis, pca_basis, principal_angles, vector_subspace_angle
@@ -37,7 +36,6 @@ __all__ = [
     "UNSTABLE_GROWTH",
     "SubspaceFit",
     "active_units",
-    "band",
     "chance_vector_angle",
     "condition_groups",
     "embed",
@@ -50,7 +48,6 @@ __all__ = [
     "random_subspace_angles",
     "readout_angles",
     "restart_table",
-    "simulation_noise",
     "steady_states",
     "theta_grid",
 ]
@@ -64,32 +61,6 @@ def theta_grid(n: int) -> NDArray[np.float64]:
     if n < 2:
         raise ValueError(f"need at least two angles, got {n}")
     return np.linspace(0.0, np.pi / 4, n)
-
-
-def simulation_noise(task: str, seed: int, shape: tuple[int, int, int], enabled: bool
-                     ) -> NDArray[np.float32] | None:
-    """The standard-normal draws behind ``sim_{state}.npz`` (rule simulate).
-
-    Re-drawn from the same stream, ``rng_for(task, seed, "sim_noise")``, so that a
-    network can be re-simulated with another activation on exactly the inputs and
-    noise of the stored simulation. Callers check that theta = 0 reproduces it.
-
-    Parameters
-    ----------
-    task : str
-    seed : int
-        The network's seed.
-    shape : tuple (time, trial, unit)
-    enabled : bool
-        ``simulation.noise`` of the config; False gives None (noise off).
-
-    Returns
-    -------
-    ndarray of float32, shape ``shape``, or None.
-    """
-    if not enabled:
-        return None
-    return rng_for(task, seed, "sim_noise").standard_normal(shape, dtype=np.float32)
 
 
 def leaky_relu_curves(thetas: ArrayLike, x: ArrayLike) -> pd.DataFrame:
@@ -480,37 +451,6 @@ def random_subspace_angles(n: int, d: int, n_draws: int = 200, seed: int = 0
 
 
 # ----------------------------------------------------------------------------- summaries
-
-
-def band(frame: pd.DataFrame, by: Sequence[str], value: str, *, n_boot: int = 2000,
-         seed: int = 0) -> pd.DataFrame:
-    """Mean over networks and its 95% percentile-bootstrap interval, per group.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        One row per network and group; columns ``by`` and ``value``.
-    by : sequence of str
-        Grouping columns (e.g. task, state, theta).
-    value : str
-    n_boot, seed
-        Bootstrap resamples and seed (:func:`.stats.bootstrap_ci`).
-
-    Returns
-    -------
-    DataFrame: the ``by`` columns, mean, ci_low, ci_high, n.
-    """
-    from .stats import bootstrap_ci  # scipy.stats is slow to import; only summaries need it
-
-    rows = []
-    for key, part in frame.groupby(list(by), sort=True):
-        x = part[value].to_numpy(dtype=float)
-        x = x[np.isfinite(x)]
-        low, high = bootstrap_ci(x, n_boot=n_boot, seed=seed)
-        key = key if isinstance(key, tuple) else (key,)
-        rows.append({**dict(zip(by, key, strict=True)), "mean": float(x.mean()) if x.size
-                     else float("nan"), "ci_low": low, "ci_high": high, "n": int(x.size)})
-    return pd.DataFrame(rows)
 
 
 def network_table(latent: pd.DataFrame, pi_theta: pd.DataFrame, change: pd.DataFrame

@@ -46,6 +46,7 @@ from .slowpoints import (
     PointSet,
     find_fixed_points,
     find_slow_points,
+    noise_speed,
     sample_initial_states,
     trajectory_slow_steps,
 )
@@ -62,7 +63,6 @@ __all__ = [
     "input_conditions",
     "latent_view",
     "network_statistics",
-    "noise_speed",
     "slow_point_claims",
     "slow_point_counts",
     "spectrum_frame",
@@ -140,17 +140,6 @@ def input_conditions(task: str, task_cfg: Mapping, cfg: Mapping) -> list[Conditi
     if cfg["autonomous"]:
         conditions.append(Condition("u=0", np.zeros(n_in), autonomous=True))
     return conditions
-
-
-def noise_speed(sigma: float, dt: float, tau: float) -> float:
-    """Velocity noise per unit of the simulations, 1/ms.
-
-    The Euler step adds ``sqrt(2 sigma^2 / a) xi`` (a = dt / tau) to each
-    pre-activation, which moves dr/dt by that amount over tau. This is the
-    report's "tolerance on the order of the noise" for |dr/dt| (section
-    6.1.1), and the default of :func:`.slowpoints.trajectory_slow_steps`.
-    """
-    return float(np.sqrt(2.0 * sigma**2 / (dt / tau)) / tau)
 
 
 def expansion_rate(eigenvalues: ArrayLike) -> NDArray[np.float64]:
@@ -231,7 +220,7 @@ def dominant_stable(points: pd.DataFrame) -> pd.DataFrame:
 
 def _scan(trajectories: np.ndarray, inputs: np.ndarray, trials: np.ndarray, W_rec: np.ndarray,
           W_in: np.ndarray, b: np.ndarray, fixed: np.ndarray, *, tau: float, dt: float,
-          sigma: float) -> dict[str, float]:
+          sigma: float, speed_tol: float) -> dict[str, float]:
     """The report's trajectory scan on the trials held at one condition, summarised."""
     empty = {"scan_trials": 0, "scan_steps": 0, "scan_share_fixed": np.nan,
              "scan_share_fixed_fd": np.nan, "scan_share_slow": np.nan,
@@ -240,7 +229,7 @@ def _scan(trajectories: np.ndarray, inputs: np.ndarray, trials: np.ndarray, W_re
         return empty
     X = trajectories[:, trials].astype(float)
     steps = trajectory_slow_steps(X, W_rec, W_in, b, inputs[:, trials].astype(float),
-                                  tau=tau, dt=dt, sigma=sigma)
+                                  tau=tau, dt=dt, sigma=sigma, speed_tol=speed_tol)
     flagged = steps["is_fixed"].to_numpy()
     distance = np.nan
     if flagged.any() and len(fixed):
@@ -361,7 +350,7 @@ def analyse_network(
             row.update(n_adam=int(adam.table["converged"].sum()),
                        adam_s=adam.info["elapsed_s"])
         row.update(_scan(trajectories, sim_inputs, trials, W, W_in, b, exact.locations,
-                         tau=tau, dt=dt, sigma=sigma))
+                         tau=tau, dt=dt, sigma=sigma, speed_tol=speed_tol))
         rows.append(row)
         if log is not None:
             slow = (f", {row['n_slow']} slow regions in {row['slow_s']:.1f} s"

@@ -48,6 +48,7 @@ __all__ = [
     "kinetic_energy",
     "kinetic_energy_grad",
     "kinetic_energy_hessian",
+    "noise_speed",
     "trajectory_slow_steps",
     "find_fixed_points",
     "find_slow_points",
@@ -408,6 +409,17 @@ def sample_initial_states(
     return states
 
 
+def noise_speed(sigma: float, dt: float, tau: float) -> float:
+    """Velocity noise per unit of the simulations, 1/ms.
+
+    The Euler step adds ``sqrt(2 sigma^2 / a) xi`` (a = dt / tau) to each
+    pre-activation, which moves dr/dt by that amount over tau. This is the
+    report's "tolerance on the order of the noise" for |dr/dt| (section
+    6.1.1), and the default of :func:`trajectory_slow_steps`.
+    """
+    return float(np.sqrt(2.0 * sigma**2 / (dt / tau)) / tau)
+
+
 def trajectory_slow_steps(
     trajectories: np.ndarray,
     W_rec: np.ndarray,
@@ -466,9 +478,8 @@ def trajectory_slow_steps(
         raise ValueError(f"trajectories must be (time, trial, unit), got shape {X.shape}")
     n_time, n_trial, n = X.shape
     W = np.asarray(W_rec, dtype=float)
-    a = dt / tau
     if speed_tol is None:
-        speed_tol = float(np.sqrt(2.0 * sigma**2 / a) / tau)
+        speed_tol = noise_speed(sigma, dt, tau)
     if grad_tol is None:
         grad_tol = float(speed_tol / tau)
 

@@ -17,6 +17,7 @@ Everything is deterministic given the seed.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -29,6 +30,7 @@ __all__ = [
     "ALPHA",
     "CLAIMS_COLUMNS",
     "TestResult",
+    "band",
     "between_groups_test",
     "bootstrap_ci",
     "bootstrap_ci_difference",
@@ -136,6 +138,40 @@ def bootstrap_ci_difference(
     tail = (1 - confidence) / 2
     low, high = np.quantile(ma - mb, [tail, 1 - tail])
     return float(low), float(high)
+
+
+def band(
+    frame: pd.DataFrame, by: Sequence[str], value: str, *, n_boot: int = 2000, seed: int = 0
+) -> pd.DataFrame:
+    """Mean over networks and its 95% percentile-bootstrap interval, per group.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per network and group; columns ``by`` and ``value``.
+    by : sequence of str
+        Grouping columns (e.g. task, state, theta).
+    value : str
+        Column to summarise; non-finite values are dropped.
+    n_boot, seed
+        Bootstrap resamples and seed (:func:`bootstrap_ci`); every group uses the
+        same seed.
+
+    Returns
+    -------
+    DataFrame with columns ``*by, mean, ci_low, ci_high, n`` in that order, one row
+    per group sorted by ``by`` (rows with a missing key are left out). ``n`` counts
+    the finite values; a group with none has NaN mean and interval.
+    """
+    rows = []
+    for key, part in frame.groupby(list(by), sort=True):
+        x = part[value].to_numpy(dtype=float)
+        x = x[np.isfinite(x)]
+        low, high = bootstrap_ci(x, n_boot=n_boot, seed=seed)
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append({**dict(zip(by, key, strict=True)), "mean": float(x.mean()) if x.size
+                     else float("nan"), "ci_low": low, "ci_high": high, "n": int(x.size)})
+    return pd.DataFrame(rows, columns=[*by, "mean", "ci_low", "ci_high", "n"])
 
 
 # ----------------------------------------------------------------------------- tests

@@ -24,7 +24,7 @@ from ..evaluate import loss_batch, task_loss
 from ..network import Network
 from . import centrality as Z
 from . import connectivity as C
-from .stats import ALPHA, Alternative, Kind, bootstrap_ci, claim_row, claims_table
+from .stats import ALPHA, Alternative, Kind, band, claim_row, claims_table
 
 __all__ = [
     "CHANGE_BIN_EDGES",
@@ -136,7 +136,7 @@ def eigenvalue_pairs(W_init: ArrayLike, W_trained: ArrayLike) -> dict[str, NDArr
         next, ...).
     """
     match = C.match_eigenvalues(C.eigenvalues(W_init), C.eigenvalues(W_trained))
-    order = match.top(match.before.size, signed=True)
+    order = match.top(match.before.size)
     rank = np.empty(order.size, dtype=np.int64)
     rank[order] = np.arange(order.size)
     return {
@@ -342,24 +342,24 @@ def step_band(
     by, net, step : str
         Grouping column (e.g. task), network column, step column.
     n_boot, seed
-        Bootstrap resamples per step and seed (:func:`.stats.bootstrap_ci`).
+        Bootstrap resamples per step and seed (:func:`.stats.band`).
 
     Returns
     -------
     DataFrame: ``by``, ``step`` (named as the argument), mean, ci_low, ci_high, n
     (networks at that step).
     """
-    out = []
+    filled = []
     for group, part in frame.groupby(by, sort=True):
         wide = part.pivot_table(index=step, columns=net, values=value, aggfunc="last")
         wide = wide.sort_index().ffill()
-        for s, row in wide.iterrows():
-            x = row.to_numpy(dtype=float)
-            x = x[np.isfinite(x)]
-            low, high = bootstrap_ci(x, n_boot=n_boot, seed=seed)
-            out.append({by: group, step: int(s), "mean": float(x.mean()) if x.size else np.nan,
-                        "ci_low": low, "ci_high": high, "n": int(x.size)})
-    return pd.DataFrame(out, columns=[by, step, "mean", "ci_low", "ci_high", "n"])
+        # long again, one row per (step, network), networks in column order per step
+        long = wide.stack(future_stack=True).rename(value).reset_index(level=step)
+        filled.append(long.assign(**{by: group})[[by, step, value]])
+    long = pd.concat(filled) if filled else pd.DataFrame(columns=[by, step, value])
+    out = band(long, [by, step], value, n_boot=n_boot, seed=seed)
+    out[step] = out[step].map(int)
+    return out
 
 
 def pooled_histogram(frame: pd.DataFrame, *, by: str = "task") -> pd.DataFrame:

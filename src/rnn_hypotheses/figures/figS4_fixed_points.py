@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib import colors
 from matplotlib.lines import Line2D
 
-from .style import TASK_COLOURS
+from .style import TASK_COLOURS, style_latent_axes
 
 # Perception's two levels in two shades of the task colour; decision's input
 # difference on a diverging scale (blue: input 2 larger, red: input 1 larger).
@@ -62,9 +62,11 @@ def fixed_points_figure(
     diffs = trajectories.loc[trajectories["task"] == "decision", "value"].abs()
     reach = float(diffs.max()) if diffs.notna().any() and diffs.max() > 0 else 1.0
     norm = colors.Normalize(-reach, reach)
+    input_levels = {task: np.sort(trajectories.loc[(trajectories["task"] == task)
+                                                   & trajectories["value"].notna(),
+                                                   "value"].unique()) for task in tasks}
     for i, task in enumerate(tasks):
-        levels = np.sort(trajectories.loc[(trajectories["task"] == task)
-                                          & trajectories["value"].notna(), "value"].unique())
+        levels = input_levels[task]
         for j, state in enumerate(states):
             ax = fig.add_subplot(len(tasks), len(states), i * len(states) + j + 1,
                                  projection="3d")
@@ -101,11 +103,7 @@ def fixed_points_figure(
             ax.set_title(f"{task}, {state} ({net})\n{n_stable} stable, {n_saddle} saddle(s), "
                          f"{len(slow)} slow region(s) over {here['condition'].nunique()} "
                          f"inputs", color=TASK_COLOURS.get(task, "k"))
-            ax.set_xlabel(f"{axis_name}1")
-            ax.set_ylabel(f"{axis_name}2")
-            ax.set_zlabel(f"{axis_name}3")
-            ax.tick_params(labelsize=7, pad=0)
-            ax.view_init(elev=22, azim=-58)
+            style_latent_axes(ax, axis_name, azim=-58)
 
     handles = [
         Line2D([], [], marker="o", ls="", markerfacecolor="0.6", markeredgecolor="k",
@@ -118,10 +116,9 @@ def fixed_points_figure(
         Line2D([], [], color="0.5", ls="--", lw=0.8, label="switching trial"),
     ]
     if "perception" in tasks:
-        levels = np.sort(trajectories.loc[(trajectories["task"] == "perception")
-                                          & trajectories["value"].notna(), "value"].unique())
         handles += [Line2D([], [], color=_PERCEPTION_SHADES[k % 2], lw=1.5,
-                           label=f"perception input {v:g}") for k, v in enumerate(levels)]
+                           label=f"perception input {v:g}")
+                    for k, v in enumerate(input_levels["perception"])]
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8,
                bbox_to_anchor=(0.5, -0.01))
     if "decision" in tasks:
