@@ -1,14 +1,16 @@
 # Two commands: `make reproduce` (the whole report) and `make test` (the test suite).
-# Both create .venv from pyproject.toml on first use.
+# Both create .venv on first use: exact versions from envs/requirements.lock, then the
+# package itself (editable, without resolving its dependencies again).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := envs/requirements.lock
 CORES ?= all
 FIG ?= fig01_task_performance
 
-.PHONY: reproduce test figure lint bench clean help
+.PHONY: reproduce test figure lint bench clean help lock
 .PHONY: report robustness
 .PHONY: slurm-up slurm-down test-slurm
 
@@ -18,17 +20,26 @@ help:
 	@echo "make figure FIG=fig01_task_performance   build one figure and what it needs"
 	@echo "make lint        ruff check and snakemake --lint"
 	@echo "make bench       speed benchmarks (benchmarks/)"
+	@echo "make lock        re-resolve envs/requirements.lock from pyproject.toml's ranges (uv)"
 	@echo "make report      the workflow, then its HTML report results/report.html"
 	@echo "make robustness  the workflow and its reruns (config/robustness.yaml), then the report"
 	@echo "make slurm-up    start a one-node SLURM cluster on this machine (root; installs slurm-wlm)"
 	@echo "make slurm-down  stop it"
 	@echo "make test-slurm  the SLURM tests only (tests/slurm), on that cluster"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,slurm]'
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+# The lock covers every platform (tensorflow-cpu on Linux x86-64, tensorflow elsewhere) and
+# the dev and slurm extras; tests/test_lock.py checks that it satisfies pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra slurm --universal \
+		--python-version 3.11 --custom-compile-command "make lock" --output-file $(LOCK)
 
 reproduce: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)

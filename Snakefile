@@ -3,9 +3,12 @@
 
 from snakemake.utils import min_version, validate
 
-from rnn_hypotheses.config import check_config
+from rnn_hypotheses.config import check_config, read_config_file
 
 min_version("9.0")
+
+# Snakemake's own message for a YAML syntax error names neither file nor line.
+read_config_file(os.path.join(workflow.basedir, "config.yaml"))
 
 
 configfile: os.path.join(workflow.basedir, "config.yaml")

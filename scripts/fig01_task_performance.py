@@ -2,7 +2,9 @@
 
 from rnn_hypotheses.figures.fig01_task_performance import task_performance_figure
 from rnn_hypotheses.figures.style import save_figure
-from rnn_hypotheses.pipeline import gather_parquet
+from rnn_hypotheses.pipeline import gather_parquet, job_log
+
+job_log(snakemake.log[0])
 
 nets = snakemake.params.nets
 decision = gather_parquet(snakemake.input.decision, ["decision"] * len(nets), nets,

@@ -4,7 +4,10 @@ import pandas as pd
 
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.figures.fig03_perception_latent import perception_latent_figure
-from rnn_hypotheses.figures.style import save_figure
+from rnn_hypotheses.figures.style import latent_columns, save_figure
+from rnn_hypotheses.pipeline import job_log
+
+job_log(snakemake.log[0])
 
 trajectories, fixed_points = [], []
 for path, net, state in zip(snakemake.input.arrays, snakemake.params.nets,
@@ -17,11 +20,11 @@ for path, net, state in zip(snakemake.input.arrays, snakemake.params.nets,
     trajectories.append(pd.DataFrame({
         "net": net, "state": state, "time_ms": arrays["time_ms"],
         "input": arrays["switching_inputs"][:, 0],
-        "dc1": one[:, 0], "dc2": one[:, 1], "dc3": one[:, 2]}))
+        **latent_columns(one, "dc")}))
     steady = arrays["steady"]
     fixed_points.append(pd.DataFrame({
         "net": net, "state": state, "input": arrays["steady_levels"][:, 0],
-        "dc1": steady[:, 0], "dc2": steady[:, 1], "dc3": steady[:, 2]}))
+        **latent_columns(steady, "dc")}))
 fig = perception_latent_figure(pd.concat(trajectories, ignore_index=True),
                                pd.concat(fixed_points, ignore_index=True))
 save_figure(fig, *snakemake.output)

@@ -3,7 +3,9 @@
 from rnn_hypotheses.analysis.training_change import step_band
 from rnn_hypotheses.figures.fig04_mean_weight import mean_weight_figure
 from rnn_hypotheses.figures.style import save_figure
-from rnn_hypotheses.pipeline import gather_parquet
+from rnn_hypotheses.pipeline import gather_parquet, job_log
+
+job_log(snakemake.log[0])
 
 traces = gather_parquet(snakemake.input.histories, snakemake.params.tasks, snakemake.params.nets,
                         ["step", "mean_weight"])

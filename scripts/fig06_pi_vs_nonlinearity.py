@@ -3,7 +3,9 @@
 from rnn_hypotheses.analysis.stats import band
 from rnn_hypotheses.figures.fig06_pi_vs_nonlinearity import pi_vs_nonlinearity_figure
 from rnn_hypotheses.figures.style import save_figure
-from rnn_hypotheses.pipeline import gather_parquet
+from rnn_hypotheses.pipeline import gather_parquet, job_log
+
+job_log(snakemake.log[0])
 
 table = gather_parquet(snakemake.input.tables, snakemake.params.tasks, snakemake.params.nets,
                        ["state", "theta", "pi"])

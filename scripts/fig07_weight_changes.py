@@ -4,7 +4,9 @@ from rnn_hypotheses import artifacts
 from rnn_hypotheses.analysis.training_change import eigenvalue_frame, pooled_histogram
 from rnn_hypotheses.figures.fig07_weight_changes import weight_changes_figure
 from rnn_hypotheses.figures.style import save_figure
-from rnn_hypotheses.pipeline import gather_parquet
+from rnn_hypotheses.pipeline import gather_parquet, job_log
+
+job_log(snakemake.log[0])
 
 tasks, nets = snakemake.params.tasks, snakemake.params.nets
 histogram = pooled_histogram(gather_parquet(snakemake.input.changes, tasks, nets,

@@ -3,7 +3,9 @@
 from rnn_hypotheses.analysis.training_change import typical_network
 from rnn_hypotheses.figures.fig08_centrality import centrality_figure
 from rnn_hypotheses.figures.style import save_figure
-from rnn_hypotheses.pipeline import gather_parquet
+from rnn_hypotheses.pipeline import gather_parquet, job_log
+
+job_log(snakemake.log[0])
 
 tasks, nets = snakemake.params.tasks, snakemake.params.nets
 nodes = gather_parquet(snakemake.input.nodes, tasks, nets, ["node", "initial", "final", "measure"])

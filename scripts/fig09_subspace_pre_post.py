@@ -3,7 +3,9 @@
 from rnn_hypotheses.analysis.stats import band
 from rnn_hypotheses.figures.fig09_subspace_pre_post import subspace_pre_post_figure
 from rnn_hypotheses.figures.style import save_figure
-from rnn_hypotheses.pipeline import gather_parquet
+from rnn_hypotheses.pipeline import gather_parquet, job_log
+
+job_log(snakemake.log[0])
 
 angles = gather_parquet(snakemake.input.tables, snakemake.params.tasks, snakemake.params.nets,
                         ["dim", "angle_dca", "chance"])

@@ -3,7 +3,9 @@
 from rnn_hypotheses.analysis.stats import band
 from rnn_hypotheses.figures.fig10_subspace_conditions import subspace_conditions_figure
 from rnn_hypotheses.figures.style import save_figure
-from rnn_hypotheses.pipeline import gather_parquet
+from rnn_hypotheses.pipeline import gather_parquet, job_log
+
+job_log(snakemake.log[0])
 
 summary = gather_parquet(snakemake.input.tables, snakemake.params.tasks, snakemake.params.nets,
                          ["state", "condition_a", "condition_b", "condition_angle_1"])

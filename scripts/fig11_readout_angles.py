@@ -3,7 +3,9 @@
 from rnn_hypotheses.analysis.stats import band
 from rnn_hypotheses.figures.fig11_readout_angles import readout_angles_figure
 from rnn_hypotheses.figures.style import save_figure
-from rnn_hypotheses.pipeline import gather_parquet
+from rnn_hypotheses.pipeline import gather_parquet, job_log
+
+job_log(snakemake.log[0])
 
 summary = gather_parquet(snakemake.input.tables, snakemake.params.tasks, snakemake.params.nets,
                          ["state", "readout_dca", "readout_pca", "readout_chance"])

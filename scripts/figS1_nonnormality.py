@@ -5,7 +5,9 @@ import pandas as pd
 from rnn_hypotheses.analysis.training_change import step_band
 from rnn_hypotheses.figures.figS1_nonnormality import NORMS, nonnormality_figure
 from rnn_hypotheses.figures.style import save_figure
-from rnn_hypotheses.pipeline import gather_parquet
+from rnn_hypotheses.pipeline import gather_parquet, job_log
+
+job_log(snakemake.log[0])
 
 traces = gather_parquet(snakemake.input.tables, snakemake.params.tasks, snakemake.params.nets,
                         ["step", *NORMS])

@@ -5,7 +5,9 @@ import pandas as pd
 from rnn_hypotheses.analysis.training_change import step_band
 from rnn_hypotheses.figures.figS2_low_rank_change import low_rank_figure
 from rnn_hypotheses.figures.style import save_figure
-from rnn_hypotheses.pipeline import gather_parquet
+from rnn_hypotheses.pipeline import gather_parquet, job_log
+
+job_log(snakemake.log[0])
 
 table = gather_parquet(snakemake.input.tables, snakemake.params.tasks, snakemake.params.nets,
                        ["rank", "energy_share", "energy_share_random", "loss", "truncated"])

@@ -2,7 +2,9 @@
 
 from rnn_hypotheses.figures.figS3_dca_uniqueness import dca_uniqueness_figure
 from rnn_hypotheses.figures.style import save_figure
-from rnn_hypotheses.pipeline import gather_parquet
+from rnn_hypotheses.pipeline import gather_parquet, job_log
+
+job_log(snakemake.log[0])
 
 restarts = gather_parquet(snakemake.input.restarts, snakemake.params.tasks,
                           snakemake.params.nets,

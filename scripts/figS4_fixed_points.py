@@ -10,6 +10,9 @@ from rnn_hypotheses import artifacts
 from rnn_hypotheses.analysis.slowpoint_analysis import latent_view
 from rnn_hypotheses.figures.figS4_fixed_points import fixed_points_figure
 from rnn_hypotheses.figures.style import save_figure
+from rnn_hypotheses.pipeline import job_log
+
+job_log(snakemake.log[0])
 
 inputs, params = snakemake.input, snakemake.params
 frames: list[list[pd.DataFrame]] = [[], [], []]

@@ -11,7 +11,9 @@ from rnn_hypotheses.analysis.slowpoint_analysis import (
 )
 from rnn_hypotheses.figures.figS5_slow_point_counts import slow_point_counts_figure
 from rnn_hypotheses.figures.style import save_figure
-from rnn_hypotheses.pipeline import gather_parquet
+from rnn_hypotheses.pipeline import gather_parquet, job_log
+
+job_log(snakemake.log[0])
 
 inputs, params = snakemake.input, snakemake.params
 stats = artifacts.read_parquet(inputs.networks, ["task", "net", "state",

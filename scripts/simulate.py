@@ -20,6 +20,11 @@ inputs, conditions, kind = simulation_trials(task, config["tasks"][task], sim_cf
 noise = simulation_noise(task, seed, (*inputs.shape[:2], network.n_units), sim_cfg["noise"])
 W_rec = network.recurrent_weights(state)
 r, m = simulate(network, inputs, noise=noise, W_rec=W_rec)
+if not np.isfinite(r).all():
+    raise FloatingPointError(
+        f"{snakemake.input.network}: the {state} network's rates diverge within the "
+        f"{inputs.shape[0]}-step simulation (largest finite rate {np.nanmax(r[np.isfinite(r)]):.3g}"
+        "); nothing was written")
 log(f"{task}/{net} {state}: {inputs.shape[1]} trials of {inputs.shape[0]} steps; "
     f"mean rate {r.mean():.3g}, active fraction {(m > 0).mean():.2f}")
 artifacts.write_npz(snakemake.output.simulation, {

@@ -6,6 +6,9 @@ import pandas as pd
 
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.evaluate import performance_summary
+from rnn_hypotheses.pipeline import job_log
+
+job_log(snakemake.log[0])
 
 config = snakemake.config
 rows = []

@@ -53,6 +53,20 @@ BAD = [
     ("evaluation.enforce_performance", "yes", "enforce_performance"),
     ("slowpoints.example_net", 10, "slowpoints.example_net"),  # net10 of net00..net09
     ("latent.steady_ms", 10_000, "latent.steady_ms"),          # longer than the simulation
+    # NaN and infinity pass every bound of the schema (comparisons with NaN are false)
+    ("model.sigma", float("nan"), "model.sigma"),
+    ("model.sigma", float("inf"), "model.sigma"),
+    ("model.tau_ms", float("nan"), "model.tau_ms"),
+    ("training.learning_rate", float("nan"), "training.learning_rate"),
+    ("tasks.decision.input_range", [0.2, float("inf")], "tasks.decision.input_range[1]"),
+    # limits across keys, refused before any job rather than in one
+    ("latent.d", 200, "latent.d"),                             # above perception's 128 units
+    ("latent.T", 75, "latent.T"),                              # 2T = the 150-step simulation
+    ("tasks.perception.n_units", 1, "n_units"),                # no weight to train
+    ("tasks.perception.input_levels", [0.5, 0.5], "input_levels"),
+    ("first_seed", 2**63 - 5, "first_seed"),                   # seeds are stored as int64
+    ("tasks.perception.n_units", 200_000, "tasks.perception.n_units"),  # memory
+    ("max_job_mem_mb", 500, "max_job_mem_mb"),                 # less than any job needs
 ]
 
 
@@ -80,3 +94,77 @@ def test_network_names_and_seeds(full_config):
     assert [network_seed(full_config, n) for n in names] == list(range(10))
     wide = network_ids(dict(full_config, networks_per_task=150))
     assert wide[0] == "net000" and wide[-1] == "net149"
+
+
+def test_memory_estimate_names_the_need_and_the_limit(full_config):
+    with pytest.raises(ConfigError) as err:
+        check_config(full_config, memory_limit_mb=1000)
+    message = str(err.value)
+    assert "GiB" in message and "1000 MB" in message
+    check_config(full_config, memory_limit_mb=16_000)  # the report's sizes fit a laptop
+
+
+def test_memory_grows_with_the_network(full_config):
+    from rnn_hypotheses.resources import PER_NETWORK_STAGES, job_memory_mb
+
+    big = _set(full_config, "tasks.decision.n_units", 2048)
+    for stage in PER_NETWORK_STAGES:
+        small_mb = job_memory_mb(stage, full_config, "decision")
+        big_mb = job_memory_mb(stage, big, "decision")
+        assert big_mb > small_mb, stage
+    # a (2048 x 2048) float64 matrix is 32 MiB; every stage holds several
+    assert job_memory_mb("slowpoints", big, "decision") > 8 * 32
+
+
+def test_yaml_syntax_error_names_file_and_line(tmp_path):
+    from rnn_hypotheses.config import main, read_config_file
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("model:\n  dt_ms: [10\n  tau_ms: 100\n")
+    with pytest.raises(ConfigError, match=r"bad\.yaml:3:\d+: not valid YAML"):
+        read_config_file(bad)
+    assert main([str(bad)]) == 1
+    assert main([str(ROOT / "tests/config/smoke.yaml")]) == 0
+
+
+def test_config_checker_runs_every_check(tmp_path, capsys):
+    from rnn_hypotheses.config import main
+
+    nan = tmp_path / "nan.yaml"
+    nan.write_text("model:\n  sigma: .nan\n")
+    assert main([str(nan)]) == 1
+    assert "model.sigma: must be a finite number" in capsys.readouterr().err
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text("latent:\n  dd: 3\n")
+    assert main([str(unknown)]) == 1
+    assert "latent" in capsys.readouterr().err
+
+
+def test_snakefile_names_the_line_of_a_broken_config(tmp_path):
+    """The workflow's own config.yaml is parsed before Snakemake's configfile directive."""
+    import shutil
+
+    for name in ("Snakefile", "workflow", "scripts", "envs"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    (tmp_path / "config.yaml").write_text((ROOT / "config.yaml").read_text().replace(
+        "dt_ms: 10", "dt_ms: [10", 1))
+    run = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(tmp_path / "Snakefile"),
+                          "-d", str(tmp_path), "-n"], capture_output=True, text=True)
+    assert run.returncode != 0
+    assert "config.yaml:" in run.stdout + run.stderr and "not valid YAML" in run.stdout + run.stderr
+
+
+def test_targets_outside_the_config_are_not_built(tmp_path):
+    base = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path),
+            "-n"]
+    smoke = ["--configfile", str(ROOT / "tests/config/smoke.yaml")]  # 2 networks per task
+    run = subprocess.run([*base, "results/decision/net01/network.npz", *smoke],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    for target in ("results/decision/net99/network.npz", "results/decision/net02/network.npz",
+                   "results/other/net00/network.npz",
+                   "results/decision/net00/sim_halfway.npz"):
+        run = subprocess.run([*base, target, *smoke], capture_output=True, text=True)
+        assert run.returncode != 0, target
+        assert "No rule to produce" in run.stdout + run.stderr, target

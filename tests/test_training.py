@@ -168,3 +168,27 @@ def test_tensorflow_uses_the_rules_threads():
             "tf.config.threading.get_inter_op_parallelism_threads())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["3", "1"]
+
+
+@pytest.mark.parametrize("task", ["perception", "decision"])
+def test_last_update_that_diverges_is_refused(smoke_config, task):
+    """Each step checks its loss before its update; the final weights are checked too, so
+    two steps at a huge learning rate (the last update unchecked before) raise."""
+    from rnn_hypotheses.pipeline import initial_network
+
+    settings = TrainSettings(batch_size=8, max_steps=2, learning_rate=1000,
+                             progress_seconds=1e9)
+    network = initial_network(smoke_config, task, "net00")
+    with pytest.raises(FloatingPointError, match="diverged|loss is (nan|inf)"):
+        train(task, smoke_config["tasks"][task], network, settings, log=lambda m: None)
+
+
+def test_a_non_finite_network_is_not_read(tmp_path):
+    net = small_network()
+    path = tmp_path / "network.npz"
+    artifacts.write_network(path, net)
+    assert artifacts.read_network(path).n_units == net.n_units
+    bad = net.with_weights(np.where(net.mask == 1, np.inf, 0.0))
+    artifacts.write_network(path, bad)
+    with pytest.raises(artifacts.ArtifactError, match="network.npz: field W_rec holds non-finite"):
+        artifacts.read_network(path)

@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from rnn_hypotheses import artifacts
 
@@ -347,3 +348,77 @@ def test_one_slowpoint_figure_builds_only_what_it_needs(tmp_path):
     assert planned_jobs(run.stdout + run.stderr) == {
         "train": 4, "simulate": 8, "slowpoints": 8, "slow_points_table": 1,
         "figS5_slow_point_counts": 1}
+
+
+# benchmark folder of each per-network rule -> its stage in rnn_hypotheses.resources
+RULE_STAGES = {"train": "train", "evaluate": "evaluate", "simulate": "simulate",
+               "connectivity": "connectivity", "centrality": "connectivity",
+               "nonnormality": "connectivity", "low_rank": "connectivity",
+               "latent": "latent", "latent_change": "latent", "slowpoints": "slowpoints"}
+
+
+def test_declared_memory_covers_what_jobs_used(smoke_run, smoke_config):
+    """Each job's peak resident memory (its benchmark file) fits the mem_mb its rule asks."""
+    from rnn_hypotheses.resources import job_memory_mb
+
+    checked = 0
+    for rule, stage in RULE_STAGES.items():
+        for path in (smoke_run / "results/benchmarks" / rule).rglob("*.tsv"):
+            task = path.relative_to(smoke_run / "results/benchmarks" / rule).parts[0]
+            used = float(pd.read_csv(path, sep="\t")["max_rss"].iloc[-1])
+            declared = job_memory_mb(stage, smoke_config, task)
+            assert used < declared, (path, used, declared)
+            checked += 1
+    assert checked >= 40
+
+
+ALL_FIGURES = ("fig01_task_performance", *CONNECTIVITY_FIGURES, *LATENT_FIGURES,
+               *SLOWPOINT_FIGURES)
+
+# The smallest values the schema and check_config accept, at once: one network of two units
+# per task, trials of two steps, a 1-D DCA subspace with the shortest window (T = 1) on a
+# simulation of three steps, one start everywhere; and a 2-D subspace at smoke size.
+EDGE_CONFIGS = {
+    "smallest": {
+        "networks_per_task": 1,
+        "training": {"batch_size": 1, "max_steps": 1, "loss_window": 1, "log_every": 1,
+                     "snapshot_every": 1},
+        "evaluation": {"n_trials": 1},
+        "tasks": {"perception": {"n_units": 2, "trial_ms": 20, "settle_ms": 0},
+                  "decision": {"n_units": 2, "trial_ms": 20, "settle_ms": 0, "test_grid": 2}},
+        "simulation": {"duration_ms": 30, "decision_grid": 2, "trials_per_condition": 1,
+                       "switching_trials": 1, "switch_every_ms": 10},
+        "connectivity": {"max_rank": 0, "marked_eigenvalues": 0, "top_fraction": 1.0,
+                         "energy": 1.0, "loss_trials": 1},
+        "latent": {"d": 1, "T": 1, "n_init": 2, "n_thetas": 2, "theta_n_init": 1,
+                   "condition_n_init": 1, "steady_ms": 10, "example_nets": 1},
+        "slowpoints": {"n_initial_states": 1, "slow_max_iter": 1,
+                       "decision_inputs": [[0.2, 1.0]]},
+    },
+    "d2": {"networks_per_task": 1, "latent": {"d": 2, "example_nets": 1}},
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDGE_CONFIGS))
+def test_schema_edge_values_run_end_to_end(tmp_path, name):
+    """Every value the schema accepts works through the whole workflow, report included."""
+    edge = EDGE_CONFIGS[name]
+    config_file = tmp_path / "edge.yaml"
+    config_file.write_text(yaml.safe_dump(edge))
+    snakemake(tmp_path, "--cores", "2", configs=[config_file])
+    assert_figures_drawn(tmp_path, ALL_FIGURES)
+    d = edge["latent"]["d"]
+    for task in ("perception", "decision"):
+        for state in ("untrained", "trained"):
+            latent = artifacts.read_npz(tmp_path / f"results/{task}/net00/latent_{state}.npz",
+                                        ["coef"])
+            coef = latent["coef"]
+            assert coef.shape[1] == d
+            np.testing.assert_allclose(coef.T @ coef, np.eye(d), atol=1e-8)
+    # one network per task decides no claim: every test needs several
+    claims = artifacts.read_parquet(tmp_path / "results/tables/connectivity_claims.parquet",
+                                    ["verdict"])
+    assert set(claims["verdict"]) == {"inconclusive"}
+    report = tmp_path / "report.html"
+    snakemake(tmp_path, "--report", str(report), configs=[config_file])
+    assert "fig02_decision_latent." in report.read_text()

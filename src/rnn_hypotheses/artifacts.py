@@ -9,6 +9,7 @@ check the fields a consumer needs, failing with a message that names the file.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import tempfile
@@ -34,17 +35,45 @@ class ArtifactError(ValueError):
     """An artifact is missing, unreadable or lacks a field its reader needs."""
 
 
+def _current_umask() -> int:
+    # os.umask can only be read by setting it; set it straight back.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _storage_error(path: Path, exc: OSError) -> ArtifactError:
+    reasons = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+               errno.EROFS: "the file system is read-only",
+               errno.EACCES: "permission denied", errno.EPERM: "permission denied"}
+    reason = reasons.get(exc.errno, exc.strerror or str(exc))
+    return ArtifactError(f"{path}: cannot write ({reason}); nothing was written there")
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it onto ``path`` on success."""
+    """Yield a temporary path beside ``path``; rename it onto ``path`` on success.
+
+    The file gets the permissions of any new file (0666 less the umask), not
+    mkstemp's private 0600, so colleagues on a shared file system can read results.
+    A full, read-only or forbidden file system raises :class:`ArtifactError` naming
+    ``path``, and leaves neither ``path`` nor the temporary file behind.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{suffix}", dir=path.parent)
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{suffix}",
+                                   dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise _storage_error(path, exc) from exc
     tmp = Path(tmp)
     try:
         yield tmp
+        os.chmod(tmp, 0o666 & ~_current_umask())
         os.replace(tmp, path)
+    except OSError as exc:
+        raise _storage_error(path, exc) from exc
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -181,6 +210,11 @@ def read_network(path: str | os.PathLike) -> Network:
     if len(n) != 2 or n[0] != n[1] or arrays["W_rec_init"].shape != n:
         raise ArtifactError(f"{path}: W_rec and W_rec_init must be square and alike, got "
                             f"{arrays['W_rec'].shape} and {arrays['W_rec_init'].shape}")
+    for field in NETWORK_FIELDS:
+        values = arrays[field]
+        if not np.issubdtype(values.dtype, np.number) or not np.isfinite(values).all():
+            raise ArtifactError(f"{path}: field {field} holds non-finite or non-numeric values; "
+                                "a diverged network cannot be analysed")
     meta = {k[5:]: arrays[k].item() for k in arrays if k.startswith("meta_")}
     return Network(arrays["W_in"], arrays["W_out"], arrays["b"], arrays["W_rec"],
                    arrays["W_rec_init"], arrays["mask"], float(arrays["dt"]),

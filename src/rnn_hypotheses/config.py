@@ -2,19 +2,62 @@
 
 from __future__ import annotations
 
+import argparse
+import math
+import sys
+from pathlib import Path
+
+import yaml
+
+from .resources import largest_job, machine_memory_mb
+from .robustness import merge_config
+
+# Seeds are stored in npz artifacts as int64.
+MAX_SEED = 2**63 - 1
+
 
 class ConfigError(ValueError):
     """A config value is invalid; the message names its key."""
 
 
-def check_config(config: dict) -> None:
+def non_finite_keys(node, path: str = "") -> list[str]:
+    """Dotted keys of every NaN or infinite number in a nested config."""
+    if isinstance(node, dict):
+        return [key for name, value in node.items()
+                for key in non_finite_keys(value, f"{path}.{name}" if path else str(name))]
+    if isinstance(node, list | tuple):
+        return [key for k, value in enumerate(node)
+                for key in non_finite_keys(value, f"{path}[{k}]")]
+    if isinstance(node, float) and not math.isfinite(node):
+        return [path]
+    return []
+
+
+def check_config(config: dict, memory_limit_mb: int | None = None) -> None:
     """Cross-key checks run after schema validation.
+
+    Parameters
+    ----------
+    config : dict
+        The config, already validated against the schema.
+    memory_limit_mb : int, optional
+        Memory one job may use; default ``max_job_mem_mb`` of the config, else this
+        machine's physical memory.
 
     Raises
     ------
     ConfigError
         Naming the offending key, e.g. ``model.dt_ms`` when dt >= tau.
     """
+    # Every comparison with NaN is false, so the schema's bounds let NaN through.
+    bad = non_finite_keys(config)
+    if bad:
+        raise ConfigError(f"{', '.join(bad)}: must be a finite number, got "
+                          f"{', '.join(str(_lookup(config, key)) for key in bad)}")
+    last_seed = config["first_seed"] + config["networks_per_task"] - 1
+    if last_seed > MAX_SEED:
+        raise ConfigError(f"first_seed ({config['first_seed']}) + networks_per_task - 1 = "
+                          f"{last_seed} exceeds the largest seed, 2**63 - 1")
     model = config["model"]
     if model["dt_ms"] >= model["tau_ms"]:
         raise ConfigError(f"model.dt_ms ({model['dt_ms']}) must be smaller than model.tau_ms "
@@ -33,6 +76,17 @@ def check_config(config: dict) -> None:
             low, high = task["input_range"]
             if not low < high:
                 raise ConfigError("tasks.decision.input_range must be [low, high] with low < high")
+    latent, sim = config["latent"], config["simulation"]
+    for name, task in config["tasks"].items():
+        if latent["d"] > task["n_units"]:
+            raise ConfigError(f"latent.d ({latent['d']}) exceeds tasks.{name}.n_units "
+                              f"({task['n_units']}): a subspace cannot have more dimensions "
+                              "than the network has units")
+    sim_steps = int(round(sim["duration_ms"] / model["dt_ms"]))
+    if 2 * latent["T"] >= sim_steps:
+        raise ConfigError(f"2 * latent.T ({2 * latent['T']} steps) must be shorter than the "
+                          f"simulated trial, simulation.duration_ms / model.dt_ms = "
+                          f"{sim_steps} steps: DCA needs at least two windows of 2T steps")
     n_nets = config["networks_per_task"]
     if config["slowpoints"]["example_net"] >= n_nets:
         raise ConfigError(f"slowpoints.example_net ({config['slowpoints']['example_net']}) must "
@@ -43,6 +97,28 @@ def check_config(config: dict) -> None:
         raise ConfigError(f"latent.steady_ms ({config['latent']['steady_ms']}) is longer than "
                           f"the simulated trials (simulation.duration_ms = "
                           f"{config['simulation']['duration_ms']})")
+    _check_memory(config, memory_limit_mb)
+
+
+def _check_memory(config: dict, memory_limit_mb: int | None) -> None:
+    if memory_limit_mb is None:
+        memory_limit_mb = config.get("max_job_mem_mb") or machine_memory_mb()
+    if memory_limit_mb is None:
+        return
+    stage, task, need = largest_job(config)
+    if need > memory_limit_mb:
+        raise ConfigError(
+            f"tasks.{task}.n_units ({config['tasks'][task]['n_units']}): a {stage} job would "
+            f"need about {need / 1024:.1f} GiB of memory, more than the {memory_limit_mb} MB "
+            "one job may use (max_job_mem_mb, or this machine's memory when unset); use "
+            "fewer units, or set max_job_mem_mb to the memory of your cluster's nodes")
+
+
+def _lookup(config: dict, dotted: str):
+    node = config
+    for part in dotted.replace("[", ".").replace("]", "").split("."):
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
 
 
 def network_ids(config: dict) -> list[str]:
@@ -55,3 +131,71 @@ def network_ids(config: dict) -> list[str]:
 def network_seed(config: dict, net: str) -> int:
     """Seed of a network named by :func:`network_ids`."""
     return config["first_seed"] + int(net.removeprefix("net"))
+
+
+def read_config_file(path: str | Path) -> dict:
+    """Read one YAML config file; a syntax error names the file, line and column."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{where}: not valid YAML ({problem})") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: must hold config keys at its top level, got "
+                          f"{type(data).__name__}")
+    return data
+
+
+def validate_schema(config: dict, schema_path: str | Path) -> None:
+    """Check ``config`` against the workflow's JSON schema, naming the failing key."""
+    import jsonschema
+
+    schema = read_config_file(schema_path)
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(config),
+                    key=lambda error: list(map(str, error.path)))
+    if errors:
+        error = errors[0]
+        key = ".".join(map(str, error.path)) or "(top level)"
+        raise ConfigError(f"{key}: {error.message}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m rnn_hypotheses.config FILE...``: check config files before a run.
+
+    Snakemake reads files given with ``--configfile`` before the workflow starts and
+    reports a YAML syntax error in them without its line; this names it, then runs
+    every check the workflow runs (schema, cross-key limits, memory) on config.yaml
+    with the files merged over it, in the order given.
+    """
+    root = Path(__file__).resolve().parents[2]
+    parser = argparse.ArgumentParser(prog="python -m rnn_hypotheses.config",
+                                     description=main.__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", type=Path, help="config files merged over the base")
+    parser.add_argument("--base", type=Path, default=root / "config.yaml")
+    parser.add_argument("--schema", type=Path,
+                        default=root / "workflow/schemas/config.schema.yaml")
+    args = parser.parse_args(argv)
+    try:
+        config = read_config_file(args.base)
+        for path in args.files:
+            config = merge_config(config, read_config_file(path))
+        validate_schema(config, args.schema)
+        check_config(config)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{', '.join(map(str, [args.base, *args.files]))}: valid")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

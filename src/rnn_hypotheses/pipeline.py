@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -18,7 +19,12 @@ from .network import Network, initialise_network
 
 
 def job_log(path: str | Path | None) -> Callable[[str], None]:
-    """A function that appends time-stamped lines to a rule's log (and stderr)."""
+    """A function that appends time-stamped lines to a rule's log (and stderr).
+
+    It also makes the log hold the job's error: an exception that ends the script is
+    written there (message and traceback) before Python prints it, so the log that
+    Snakemake points to on failure says what went wrong.
+    """
     handle = open(path, "a", buffering=1) if path else None  # noqa: SIM115 - lives for the job
 
     def log(message: str) -> None:
@@ -27,6 +33,15 @@ def job_log(path: str | Path | None) -> Callable[[str], None]:
         if handle is not None:
             handle.write(line + "\n")
 
+    if handle is not None:
+        previous_hook = sys.excepthook
+
+        def log_error(kind, value, tb) -> None:
+            handle.write(f"[{time.strftime('%H:%M:%S')}] error: {kind.__name__}: {value}\n")
+            handle.write("".join(traceback.format_exception(kind, value, tb)))
+            previous_hook(kind, value, tb)
+
+        sys.excepthook = log_error
     return log
 
 

@@ -75,6 +75,11 @@ def step_batch(task: str, task_cfg: dict, network: Network, settings: TrainSetti
     return batch, noise
 
 
+def _largest_finite(values: np.ndarray) -> float:
+    finite = np.abs(values[np.isfinite(values)])
+    return float(finite.max()) if finite.size else float("nan")
+
+
 def _save_checkpoint(path: Path, state: dict, step: int, rows: list, snap_steps: list,
                      snap_weights: list, window: list, fingerprint: str) -> None:
     arrays = dict(state)
@@ -175,7 +180,7 @@ def train(
         if not np.isfinite(loss):
             raise FloatingPointError(
                 f"{task} network seed {network.meta.get('seed')}: loss is {loss} at step "
-                f"{step}; lower the learning rate or the initial gain g")
+                f"{step}; lower training.learning_rate or model.g")
         if W_before is not None:
             record(step, loss, W_before)
         window = (window + [loss])[-settings.loss_window:]
@@ -205,6 +210,15 @@ def train(
     batch, noise = step_batch(task, task_cfg, network, settings, step)
     final_loss = float(model.loss(batch.inputs, noise, batch.targets, batch.loss_mask))
     W_final = model.W_rec.numpy()
+    # Each step checks the loss before its update; the last update is checked here, so a
+    # diverged network is never returned (and never written).
+    if not np.isfinite(final_loss) or not np.isfinite(W_final).all():
+        raise FloatingPointError(
+            f"{task} network seed {network.meta.get('seed')}: training diverged; after step "
+            f"{step} the loss is {final_loss} and W_rec holds "
+            f"{np.count_nonzero(~np.isfinite(W_final))} non-finite weights (largest finite "
+            f"|weight| {_largest_finite(W_final):.3g}); lower training.learning_rate or "
+            "model.g")
     if not rows or rows[-1][0] != step:
         if not snap_steps or snap_steps[-1] != step:
             snap_steps.append(step)

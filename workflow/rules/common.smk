@@ -1,15 +1,20 @@
 # Names and paths shared by every stage.
 
+import re
+
 from rnn_hypotheses.config import network_ids
+from rnn_hypotheses.resources import job_memory_mb
 
 TASKS = list(config["tasks"])
 NETS = network_ids(config)
 STATES = ["untrained", "trained"]
 
 
+# Only configured tasks, networks and states: results/decision/net99/... is no target
+# when fewer networks are configured.
 wildcard_constraints:
-    task="|".join(TASKS),
-    net=r"net\d+",
+    task="|".join(map(re.escape, TASKS)),
+    net="|".join(NETS),
     state="|".join(STATES),
 
 
@@ -37,6 +42,13 @@ def figure(name):
 def table(name):
     """The parquet and markdown forms of one summary table."""
     return [f"results/tables/{name}.parquet", f"results/tables/{name}.md"]
+
+
+def memory(stage):
+    """mem_mb of a rule: per-network stages grow with the network's size (resources.py)."""
+    if stage == "summary":
+        return job_memory_mb(stage, config)
+    return lambda wildcards: job_memory_mb(stage, config, wildcards.task)
 
 
 def train_runtime(wildcards):

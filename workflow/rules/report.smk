@@ -79,7 +79,7 @@ rule hypotheses:
         "results/benchmarks/hypotheses.tsv"
     threads: 1
     resources:
-        mem_mb=1000,
+        mem_mb=memory("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -110,7 +110,7 @@ rule reproducibility:
         "results/benchmarks/reproducibility.tsv"
     threads: 1
     resources:
-        mem_mb=2000,
+        mem_mb=memory("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"

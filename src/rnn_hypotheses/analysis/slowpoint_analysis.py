@@ -676,7 +676,7 @@ def latent_view(
     segment_share: float = 0.2,
     include_autonomous: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Trajectories, points and unstable modes of one network in a 3-D latent projection.
+    """Trajectories, points and unstable modes of one network in a (up to) 3-D latent projection.
 
     Parameters
     ----------
@@ -685,8 +685,9 @@ def latent_view(
     simulation : mapping
         sim_{state}.npz: ``r`` (time, trial, N), ``conditions`` (trial, n_inputs),
         ``kind`` (trial,), ``time_ms`` (time,).
-    basis : ndarray, shape (N, 3)
-        Orthonormal projection (the state's DCA subspace, or PCA).
+    basis : ndarray, shape (N, d)
+        Orthonormal projection (the state's DCA subspace, or PCA); its first
+        ``min(d, 3)`` columns are used, and the coordinate columns below run to that.
     mean : ndarray, shape (N,)
         Subtracted before projecting.
     arrays : mapping
@@ -715,17 +716,18 @@ def latent_view(
         One row per unstable mode: ``task``, ``state``, ``condition``,
         ``value``, ``location``, ``mode``, start ``a1..a3`` and end ``b1..b3``.
     """
-    V = np.asarray(basis, dtype=float)
+    V = np.asarray(basis, dtype=float)[:, :3]
+    dims = V.shape[1]
     r = np.asarray(simulation["r"], dtype=float)
-    coords = (r - mean) @ V  # (time, trial, 3)
+    coords = (r - mean) @ V  # (time, trial, dims)
     n_time, n_trial, _ = coords.shape
     values = colour_value(task, simulation["conditions"])
     tt, kk = np.meshgrid(np.arange(n_time), np.arange(n_trial), indexing="ij")
     trajectories = pd.DataFrame({
         "task": task, "state": state, "trial": kk.ravel(),
         "time_ms": np.asarray(simulation["time_ms"], float)[tt.ravel()],
-        "c1": coords[..., 0].ravel(), "c2": coords[..., 1].ravel(),
-        "c3": coords[..., 2].ravel(), "value": values[kk.ravel()],
+        **{f"c{k + 1}": coords[..., k].ravel() for k in range(dims)},
+        "value": values[kk.ravel()],
         "kind": np.asarray(simulation["kind"]).astype(str)[kk.ravel()],
     })
     autonomous = np.asarray(arrays["condition_autonomous"], bool)[
@@ -736,12 +738,12 @@ def latent_view(
     located = points.assign(task=task, state=state,
                             value=colour_value(task, inputs) if len(points) else [])
     loc = np.asarray(arrays["locations"], float)[located["location"].to_numpy(int)]
-    xyz = (loc - mean) @ V if len(loc) else np.zeros((0, 3))
-    for k in range(3):
+    xyz = (loc - mean) @ V if len(loc) else np.zeros((0, dims))
+    for k in range(dims):
         located[f"c{k + 1}"] = xyz[:, k]
     located.loc[autonomous, "value"] = np.nan  # drawn in black, off the colour scale
 
-    extent = float(np.ptp(coords.reshape(-1, 3), axis=0).max()) if coords.size else 1.0
+    extent = float(np.ptp(coords.reshape(-1, dims), axis=0).max()) if coords.size else 1.0
     half = segment_share * extent
     vecs = np.asarray(arrays["unstable_vectors"])
     rows = []
@@ -755,14 +757,15 @@ def latent_view(
             w = np.real(v)
             w = w / max(float(np.linalg.norm(w)), 1e-300)
             d = half * (w @ V)
-            centre = np.array([p.c1, p.c2, p.c3])
+            centre = np.array([getattr(p, f"c{k + 1}") for k in range(dims)])
             a, b = centre - d, centre + d
             rows.append({"task": task, "state": state, "condition": p.condition,
                          "value": p.value, "location": p.location, "mode": j,
-                         "method": p.method, "a1": a[0], "a2": a[1], "a3": a[2],
-                         "b1": b[0], "b2": b[1], "b3": b[2]})
+                         "method": p.method, **{f"a{k + 1}": a[k] for k in range(dims)},
+                         **{f"b{k + 1}": b[k] for k in range(dims)}})
+    ends = [f"{end}{k + 1}" for end in "ab" for k in range(dims)]
     modes = pd.DataFrame(rows, columns=["task", "state", "condition", "value", "location",
-                                        "mode", "method", "a1", "a2", "a3", "b1", "b2", "b3"])
+                                        "mode", "method", *ends])
     return trajectories, located, modes
 
 

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .style import style_latent_axes
+from .style import add_latent_axes, latent_dims, latent_xyz, style_latent_axes
 
 LEVEL_COLOURS = ("#1f5fbf", "#d62728")  # lower and higher input level
 
@@ -22,11 +22,15 @@ def perception_latent_figure(trajectories: pd.DataFrame, fixed_points: pd.DataFr
         network and state in the coordinates of its DCA subspace, one row per step.
     fixed_points : DataFrame
         net, state, input, dc1, dc2, dc3: steady states of the held trials at
-        each input level in the same coordinates.
+        each input level in the same coordinates. With fewer latent dimensions the
+        missing columns are absent; one dimension is drawn against time, steady
+        states at the end of the trial.
 
     Rows: untrained (top), trained (bottom). Columns: networks.
     """
     nets = sorted(trajectories["net"].unique())
+    dims = latent_dims(trajectories, "dc")
+    end_ms = float(trajectories["time_ms"].max())
     levels = np.sort(fixed_points["input"].unique())
     states = ("untrained", "trained")
     fig = plt.figure(figsize=(3.4 * len(nets), 3.5 * len(states)), constrained_layout=True)
@@ -35,10 +39,11 @@ def perception_latent_figure(trajectories: pd.DataFrame, fixed_points: pd.DataFr
         subfig.suptitle(f"{state.capitalize()} networks: input switching between "
                         + " and ".join(f"{v:g}" for v in levels), fontsize=9.5)
         for j, net in enumerate(nets):
-            ax = subfig.add_subplot(1, len(nets), j + 1, projection="3d")
+            ax = add_latent_axes(subfig, 1, len(nets), j + 1, dims)
             traj = trajectories[(trajectories["net"] == net) & (trajectories["state"] == state)]
             traj = traj.sort_values("time_ms")
-            xyz = traj[["dc1", "dc2", "dc3"]].to_numpy()
+            # with one latent dimension it is drawn against time
+            xyz = np.column_stack(latent_xyz(traj, "dc", dims, "time_ms"))
             level_index = np.abs(traj["input"].to_numpy()[:, None] - levels[None, :]).argmin(1)
             # draw step by step so that each segment takes the colour of its input
             for t in range(1, len(xyz)):
@@ -47,11 +52,12 @@ def perception_latent_figure(trajectories: pd.DataFrame, fixed_points: pd.DataFr
             fp = fixed_points[(fixed_points["net"] == net) & (fixed_points["state"] == state)]
             for k, level in enumerate(levels):
                 point = fp[np.isclose(fp["input"], level)]
-                ax.scatter(point["dc1"], point["dc2"], point["dc3"], s=60, marker="*",
+                ax.scatter(*latent_xyz(point, "dc", dims, np.full(len(point), end_ms)), s=60,
+                           marker="*",
                            color=LEVEL_COLOURS[k % 2], edgecolor="k", lw=0.5,
                            label=f"steady state, input {level:g}")
             ax.set_title(net, fontsize=9)
-            style_latent_axes(ax)
+            style_latent_axes(ax, dims=dims, along_label="time (ms)")
             if j == 0:
                 ax.legend(loc="upper left", fontsize=6.5)
     return fig

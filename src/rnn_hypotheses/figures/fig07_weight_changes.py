@@ -43,18 +43,21 @@ def weight_changes_figure(histogram: pd.DataFrame, eigenvalues: pd.DataFrame,
         edges = np.append(h["bin_low"].to_numpy(), h["bin_high"].to_numpy()[-1])
         s = summary[summary["task"] == task]
         share = 100 * s["change_top_share"].mean()
+        carried = (f"top {100 * top_fraction:g}% of weights carry {share:.0f}% of $\\sum dW^2$"
+                   if np.isfinite(share) else "training changed no weight")
         top.stairs(h["fraction"].to_numpy(), edges, color=colour, lw=1.6,
-                   label=f"{task}: top {100 * top_fraction:g}% of weights carry {share:.0f}% of "
-                         f"$\\sum dW^2$;\n{100 * unchanged:.0f}% of weights unchanged "
+                   label=f"{task}: {carried};\n{100 * unchanged:.0f}% of weights unchanged "
                          f"($|dW| < 10^{{{np.log10(h['bin_low'].min()):.0f}}}$)")
         top.axvline(s["weight_std_init"].mean(), color=colour, ls="--", lw=1)
     top.plot([], [], color="0.3", ls="--", lw=1, label="s.d. of the initial weights")
     gauss = 100 * summary["change_top_share_gaussian"].mean()
     occupied = histogram.loc[(histogram["fraction"] > 0) & (histogram["bin_low"] > 0)]
     top.set_xscale("log")
-    top.set_xlim(min(occupied["bin_low"].min(), summary["weight_std_init"].min()) / 1.5,
-                 max(occupied["bin_high"].max(), summary["weight_std_init"].max()) * 1.5)
-    top.set_ylim(0, 1.05 * histogram.loc[histogram["bin_low"] > 0, "fraction"].max())
+    # where training changed no weight at all, the axis spans the initial weights alone
+    top.set_xlim(np.nanmin([occupied["bin_low"].min(), summary["weight_std_init"].min()]) / 1.5,
+                 np.nanmax([occupied["bin_high"].max(), summary["weight_std_init"].max()]) * 1.5)
+    highest = histogram.loc[histogram["bin_low"] > 0, "fraction"].max()
+    top.set_ylim(0, 1.05 * highest if highest > 0 else 1.0)
     top.set(xlabel="$|W_{trained} - W_{init}|$", ylabel="fraction of weights per bin",
             title="Size of the weight changes (all networks)")
     top.legend(loc="upper left", fontsize=7,

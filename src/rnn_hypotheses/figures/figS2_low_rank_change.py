@@ -44,7 +44,9 @@ def low_rank_figure(spectra: pd.DataFrame, spectrum_bands: pd.DataFrame,
     # a change of rank r has N - r singular values at round-off level (1e-30 and below);
     # they would stretch the axis over dozens of decades, so the axis stops well above them
     shown = spectrum_bands.loc[spectrum_bands["rank"] <= n_components, "mean"]
-    left.set_ylim(max(shown[shown > 0].min() / 3, 1e-6), 1.5)
+    # (an unchanged W_rec has no positive singular value at all)
+    smallest = shown[shown > 0].min() if (shown > 0).any() else 0.0
+    left.set_ylim(max(smallest / 3, 1e-6), 1.5)
     left.set(xlabel="singular value index k", ylabel="share of $\\|dW\\|_F^2$",
              title="Singular values of the training change")
     left.legend(loc="lower left", fontsize=7)

@@ -1,4 +1,8 @@
-"""Figure S4: fixed points, slow regions and unstable modes over the trajectories (3-D)."""
+"""Figure S4: fixed points, slow regions and unstable modes over the trajectories (3-D).
+
+With a 2-D latent subspace the panels are 2-D; with 1-D, the coordinate is drawn
+against time and the points at the end of the trial, where the trajectories settle.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,14 @@ import pandas as pd
 from matplotlib import colors
 from matplotlib.lines import Line2D
 
-from .style import TASK_COLOURS, style_latent_axes
+from .style import (
+    TASK_COLOURS,
+    add_latent_axes,
+    depth_kwargs,
+    latent_dims,
+    latent_xyz,
+    style_latent_axes,
+)
 
 # Perception's two levels in two shades of the task colour; decision's input
 # difference on a diverging scale (blue: input 2 larger, red: input 1 larger).
@@ -39,6 +50,9 @@ def fixed_points_figure(
 ) -> plt.Figure:
     """Draw Figure S4: one 3-D panel per task (rows) and state (columns).
 
+    Coordinate columns ``c3`` (``a3``, ``b3``), or also ``c2``, are absent for a 2-D or
+    1-D latent subspace; the panels are then 2-D.
+
     Parameters
     ----------
     trajectories : DataFrame
@@ -62,30 +76,35 @@ def fixed_points_figure(
     diffs = trajectories.loc[trajectories["task"] == "decision", "value"].abs()
     reach = float(diffs.max()) if diffs.notna().any() and diffs.max() > 0 else 1.0
     norm = colors.Normalize(-reach, reach)
+    dims = latent_dims(trajectories, "c")
+    end_ms = float(trajectories["time_ms"].max()) if len(trajectories) else 0.0
+    depth = depth_kwargs(dims)
     input_levels = {task: np.sort(trajectories.loc[(trajectories["task"] == task)
                                                    & trajectories["value"].notna(),
                                                    "value"].unique()) for task in tasks}
     for i, task in enumerate(tasks):
         levels = input_levels[task]
         for j, state in enumerate(states):
-            ax = fig.add_subplot(len(tasks), len(states), i * len(states) + j + 1,
-                                 projection="3d")
+            ax = add_latent_axes(fig, len(tasks), len(states), i * len(states) + j + 1, dims)
             sel = (trajectories["task"] == task) & (trajectories["state"] == state)
             for _, one in trajectories[sel].groupby("trial", sort=True):
                 one = one.sort_values("time_ms")
                 value = float(one["value"].iloc[0])
                 switching = one["kind"].iloc[0] == "switching"
-                ax.plot(one["c1"], one["c2"], one["c3"], lw=0.6, alpha=0.45,
+                ax.plot(*latent_xyz(one, "c", dims, "time_ms"), lw=0.6, alpha=0.45,
                         color="0.5" if switching else _colour(task, value, levels, norm),
                         ls="--" if switching else "-")
             here = points[(points["task"] == task) & (points["state"] == state)]
             seg = modes[(modes["task"] == task) & (modes["state"] == state)]
             for row in seg.itertuples():
-                ax.plot([row.a1, row.b1], [row.a2, row.b2], [row.a3, row.b3], color="k",
-                        lw=1.6, zorder=5)
+                ends = [[getattr(row, f"a{k}"), getattr(row, f"b{k}")]
+                        for k in range(1, min(dims, 3) + 1)]
+                if dims == 1:
+                    ends.insert(0, [end_ms, end_ms])
+                ax.plot(*ends, color="k", lw=1.6, zorder=5)
             slow = here[here["method"] == "slow"]
-            ax.scatter(slow["c1"], slow["c2"], slow["c3"], marker="^", s=30,
-                       facecolors="none", edgecolors="0.3", linewidths=0.8, depthshade=False)
+            ax.scatter(*latent_xyz(slow, "c", dims, np.full(len(slow), end_ms)), marker="^",
+                       s=30, facecolors="none", edgecolors="0.3", linewidths=0.8, **depth)
             exact = here[here["method"] == "exact"]
             for kind, marker, size in (("stable", "o", 55), ("saddle", "D", 45),
                                        ("unstable", "s", 45)):
@@ -95,15 +114,15 @@ def fixed_points_figure(
                 # Shape tells the kind, fill the input; saddles get a heavier edge so that
                 # one at a near-zero input difference (a pale fill) still stands out.
                 fill = [_colour(task, v, levels, norm) for v in one["value"]]
-                ax.scatter(one["c1"], one["c2"], one["c3"], marker=marker, s=size, c=fill,
-                           edgecolors="k", linewidths=0.8 if kind == "stable" else 1.6,
-                           depthshade=False, zorder=6)
+                ax.scatter(*latent_xyz(one, "c", dims, np.full(len(one), end_ms)),
+                           marker=marker, s=size, c=fill, edgecolors="k",
+                           linewidths=0.8 if kind == "stable" else 1.6, zorder=6, **depth)
             n_stable = int((exact["kind"] == "stable").sum())
             n_saddle = int((exact["kind"] == "saddle").sum())
             ax.set_title(f"{task}, {state} ({net})\n{n_stable} stable, {n_saddle} saddle(s), "
                          f"{len(slow)} slow region(s) over {here['condition'].nunique()} "
                          f"inputs", color=TASK_COLOURS.get(task, "k"))
-            style_latent_axes(ax, axis_name, azim=-58)
+            style_latent_axes(ax, axis_name, azim=-58, dims=dims, along_label="time (ms)")
 
     handles = [
         Line2D([], [], marker="o", ls="", markerfacecolor="0.6", markeredgecolor="k",
@@ -125,5 +144,7 @@ def fixed_points_figure(
         mappable = plt.cm.ScalarMappable(norm=norm, cmap=_DECISION_CMAP)
         cax = fig.add_axes([0.95, 0.14 if len(tasks) > 1 else 0.3, 0.012, 0.3])
         fig.colorbar(mappable, cax=cax, label="decision input 1 - input 2")
-    fig.subplots_adjust(left=0.02, right=0.9, bottom=0.08, top=0.93, wspace=0.12, hspace=0.12)
+    # 2-D panels carry tick labels and an axis title, so they need more room between rows
+    fig.subplots_adjust(left=0.02 if dims >= 3 else 0.06, right=0.9, bottom=0.08, top=0.93,
+                        wspace=0.12, hspace=0.12 if dims >= 3 else 0.35)
     return fig

@@ -1,0 +1,116 @@
+"""Memory a job needs, from the sizes in config.yaml.
+
+Every per-network stage holds a few N x N matrices (weights, Jacobians, Schur and
+eigen-decompositions, training snapshots) and a few (time, trial, N) arrays
+(trajectories). The estimates below count those arrays in bytes, with a margin,
+on top of a fixed cost per stage (the interpreter, NumPy, SciPy, pandas and, for
+training, TensorFlow) read off the benchmark files of the smoke run
+(``max_rss``). Rules declare the estimate as ``mem_mb``; ``check_config``
+refuses a configuration whose largest job cannot fit the memory available.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Fixed cost of a job of each stage in MB (max_rss of smoke-sized jobs, rounded up).
+BASE_MB = {
+    "train": 900,
+    "evaluate": 500,
+    "simulate": 400,
+    "connectivity": 500,
+    "latent": 500,
+    "slowpoints": 500,
+    "summary": 1000,
+}
+# Copies of the arrays counted below that are alive at once (temporaries, BLAS
+# workspace, pandas and parquet buffers).
+MARGIN = 2.0
+PER_NETWORK_STAGES = ("train", "evaluate", "simulate", "connectivity", "latent", "slowpoints")
+MiB = 2**20
+
+
+def _steps(ms: float, dt: float) -> int:
+    return max(1, int(round(ms / dt)))
+
+
+def _stage_bytes(stage: str, n_units: int, task_cfg: dict, config: dict) -> float:
+    """Bytes of the large arrays a job of ``stage`` holds for a network of ``n_units``."""
+    n = float(n_units)
+    dt = config["model"]["dt_ms"]
+    training, latent = config["training"], config["latent"]
+    trial_steps = _steps(task_cfg["trial_ms"], dt)
+    sim_steps = _steps(config["simulation"]["duration_ms"], dt)
+    # held trials of the larger task grid, plus switching trials
+    sim_trials = (config["simulation"]["decision_grid"] ** 2
+                  * config["simulation"]["trials_per_condition"]
+                  + config["simulation"]["switching_trials"])
+    snapshots = training["max_steps"] // training["snapshot_every"] + 2
+    matrix32, matrix64, matrix128 = 4 * n * n, 8 * n * n, 16 * n * n
+    if stage == "train":
+        # W_rec, its initial value, mask, gradient, Adam's two moments and graph
+        # temporaries; every snapshot, held in a list and copied into each checkpoint;
+        # the unrolled graph's rates, pre-activations, noise and their gradients.
+        return (10 * matrix32 + 2 * snapshots * matrix32
+                + 8 * 4 * training["batch_size"] * trial_steps * n)
+    if stage == "evaluate":
+        trials = config["evaluation"]["n_trials"] * max(
+            len(task_cfg.get("input_levels", ())), task_cfg.get("test_grid", 1) ** 2)
+        return 4 * matrix64 + 4 * 8 * trials * trial_steps * n
+    if stage == "simulate":
+        return 4 * matrix64 + 4 * 8 * sim_trials * sim_steps * n
+    if stage == "connectivity":
+        # all snapshots (non-normality through training), Schur and eigen-decompositions
+        # in complex arithmetic, the loss batch of the low-rank truncations
+        loss_trials = config["connectivity"]["loss_trials"]
+        return (snapshots * matrix32 + 8 * matrix128
+                + 4 * 8 * loss_trials * trial_steps * n)
+    if stage == "latent":
+        # trajectories re-simulated at each leaky-ReLU angle (float64), the lagged
+        # cross-covariances and the (2T N)^2 block-Toeplitz window covariance with its
+        # factorisations
+        window = 2 * latent["T"] * n
+        return (4 * 8 * sim_trials * sim_steps * n + 2 * latent["T"] * matrix64
+                + 3 * 8 * window * window)
+    if stage == "slowpoints":
+        # Jacobians and their complex eigenvectors at the points found, the initial
+        # states, the trajectories they are drawn from
+        starts = config["slowpoints"]["n_initial_states"]
+        return 8 * matrix128 + 4 * 8 * starts * n + 2 * 4 * sim_trials * sim_steps * n
+    if stage == "summary":
+        return 0.0
+    raise ValueError(f"unknown stage {stage!r}; expected one of {sorted(BASE_MB)}")
+
+
+def job_memory_mb(stage: str, config: dict, task: str | None = None) -> int:
+    """Memory (MB) to declare for one job of ``stage`` on a network of ``task``.
+
+    Parameters
+    ----------
+    stage : str
+        One of :data:`BASE_MB`'s keys; per-network stages need ``task``.
+    config : dict
+        The validated config.
+    task : str, optional
+        A key of ``config["tasks"]``.
+    """
+    if stage == "summary":
+        return BASE_MB["summary"]
+    task_cfg = config["tasks"][task]
+    nbytes = _stage_bytes(stage, task_cfg["n_units"], task_cfg, config)
+    return int(BASE_MB[stage] + MARGIN * nbytes / MiB) + 1
+
+
+def largest_job(config: dict) -> tuple[str, str, int]:
+    """(stage, task, MB) of the job with the largest memory estimate."""
+    return max(((stage, task, job_memory_mb(stage, config, task))
+                for stage in PER_NETWORK_STAGES for task in config["tasks"]),
+               key=lambda item: item[2])
+
+
+def machine_memory_mb() -> int | None:
+    """Physical memory of this machine in MB, or None where the OS does not say."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / MiB)
+    except (ValueError, OSError, AttributeError):
+        return None
