@@ -36,9 +36,11 @@ $(STAMP): pyproject.toml $(LOCK)
 
 # The lock covers every platform (tensorflow-cpu on Linux x86-64, tensorflow elsewhere) and
 # the dev and slurm extras; tests/test_lock.py checks that it satisfies pyproject.toml.
-lock: $(STAMP)
-	$(BIN)/pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --extra slurm --universal \
+# uv lives in a venv of its own, so a lock that no longer installs can still be replaced.
+lock:
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/pip install --quiet uv
+	$(VENV)-lock/bin/uv pip compile pyproject.toml --extra dev --extra slurm --universal \
 		--python-version 3.11 --custom-compile-command "make lock" --output-file $(LOCK)
 
 reproduce: $(STAMP)

@@ -1,7 +1,7 @@
 """Snakemake entry point: Figure S4 (rule figS4_fixed_points).
 
-Each panel uses its network's own 3-D DCA subspace of that state (latent_{state}.npz,
-the projection of Figures 2 and 3).
+Each panel uses the first (up to three) dimensions of its network's own DCA subspace of
+that state (latent_{state}.npz, the projection of Figures 2 and 3).
 """
 
 import pandas as pd

@@ -5,7 +5,7 @@ import numpy as np
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.pipeline import job_log, network_config
 from rnn_hypotheses.seeding import rng_for
-from rnn_hypotheses.simulate import simulate, simulation_noise
+from rnn_hypotheses.simulate import largest_finite, simulate, simulation_noise
 from rnn_hypotheses.tasks import simulation_trials
 
 log = job_log(snakemake.log[0])
@@ -23,8 +23,8 @@ r, m = simulate(network, inputs, noise=noise, W_rec=W_rec)
 if not np.isfinite(r).all():
     raise FloatingPointError(
         f"{snakemake.input.network}: the {state} network's rates diverge within the "
-        f"{inputs.shape[0]}-step simulation (largest finite rate {np.nanmax(r[np.isfinite(r)]):.3g}"
-        "); nothing was written")
+        f"{inputs.shape[0]}-step simulation (largest finite rate {largest_finite(r):.3g}); "
+        "nothing was written")
 log(f"{task}/{net} {state}: {inputs.shape[1]} trials of {inputs.shape[0]} steps; "
     f"mean rate {r.mean():.3g}, active fraction {(m > 0).mean():.2f}")
 artifacts.write_npz(snakemake.output.simulation, {

@@ -116,20 +116,23 @@ def test_memory_grows_with_the_network(full_config):
     assert job_memory_mb("slowpoints", big, "decision") > 8 * 32
 
 
-def test_yaml_syntax_error_names_file_and_line(tmp_path):
+def test_yaml_syntax_error_names_file_and_line(tmp_path, monkeypatch):
     from rnn_hypotheses.config import main, read_config_file
 
     bad = tmp_path / "bad.yaml"
     bad.write_text("model:\n  dt_ms: [10\n  tau_ms: 100\n")
     with pytest.raises(ConfigError, match=r"bad\.yaml:3:\d+: not valid YAML"):
         read_config_file(bad)
+    monkeypatch.chdir(ROOT)  # the checker reads config.yaml and the schema from here
     assert main([str(bad)]) == 1
     assert main([str(ROOT / "tests/config/smoke.yaml")]) == 0
+    assert main([str(ROOT / "config/robustness.yaml")]) == 0
 
 
-def test_config_checker_runs_every_check(tmp_path, capsys):
+def test_config_checker_runs_every_check(tmp_path, capsys, monkeypatch):
     from rnn_hypotheses.config import main
 
+    monkeypatch.chdir(ROOT)
     nan = tmp_path / "nan.yaml"
     nan.write_text("model:\n  sigma: .nan\n")
     assert main([str(nan)]) == 1
@@ -138,6 +141,20 @@ def test_config_checker_runs_every_check(tmp_path, capsys):
     unknown.write_text("latent:\n  dd: 3\n")
     assert main([str(unknown)]) == 1
     assert "latent" in capsys.readouterr().err
+    # a robustness variant is checked on its own merged config, as its module is
+    variant = tmp_path / "variant.yaml"
+    variant.write_text("robustness:\n  gain:\n    g0.8:\n      latent: {d: 500}\n")
+    assert main([str(ROOT / "config/robustness.yaml"), str(variant)]) == 1
+    assert "robustness variant g0.8: latent.d (500)" in capsys.readouterr().err
+
+
+def test_every_non_finite_value_is_named_with_its_value(full_config):
+    bad = _set(_set(full_config, "model.sigma", float("nan")),
+               "tasks.decision.input_range", [0.2, float("-inf")])
+    with pytest.raises(ConfigError) as err:
+        check_config(bad)
+    assert "model.sigma: must be a finite number, got nan" in str(err.value)
+    assert "tasks.decision.input_range[1]: must be a finite number, got -inf" in str(err.value)
 
 
 def test_snakefile_names_the_line_of_a_broken_config(tmp_path):

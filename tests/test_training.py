@@ -170,17 +170,18 @@ def test_tensorflow_uses_the_rules_threads():
     assert out.stdout.split() == ["3", "1"]
 
 
-@pytest.mark.parametrize("task", ["perception", "decision"])
-def test_last_update_that_diverges_is_refused(smoke_config, task):
-    """Each step checks its loss before its update; the final weights are checked too, so
-    two steps at a huge learning rate (the last update unchecked before) raise."""
+def test_last_update_that_diverges_is_refused(smoke_config):
+    """Each step checks its loss before its update; the final loss and weights are checked
+    too. Two steps at a huge learning rate leave the smoke perception network with finite
+    weights of about 1.7e3 whose loss is NaN: only the final check sees it."""
     from rnn_hypotheses.pipeline import initial_network
 
     settings = TrainSettings(batch_size=8, max_steps=2, learning_rate=1000,
                              progress_seconds=1e9)
-    network = initial_network(smoke_config, task, "net00")
-    with pytest.raises(FloatingPointError, match="diverged|loss is (nan|inf)"):
-        train(task, smoke_config["tasks"][task], network, settings, log=lambda m: None)
+    network = initial_network(smoke_config, "perception", "net00")
+    with pytest.raises(FloatingPointError, match="training diverged; after step 2 the loss"):
+        train("perception", smoke_config["tasks"]["perception"], network, settings,
+              log=lambda m: None)
 
 
 def test_a_non_finite_network_is_not_read(tmp_path):

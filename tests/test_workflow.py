@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -350,26 +351,34 @@ def test_one_slowpoint_figure_builds_only_what_it_needs(tmp_path):
         "figS5_slow_point_counts": 1}
 
 
-# benchmark folder of each per-network rule -> its stage in rnn_hypotheses.resources
+# log folder of each per-network rule -> its stage in rnn_hypotheses.resources
 RULE_STAGES = {"train": "train", "evaluate": "evaluate", "simulate": "simulate",
                "connectivity": "connectivity", "centrality": "connectivity",
                "nonnormality": "connectivity", "low_rank": "connectivity",
                "latent": "latent", "latent_change": "latent", "slowpoints": "slowpoints"}
 
 
+def peak_memory_mb(log_path) -> float:
+    """The peak memory a job wrote as the last line of its log (pipeline.job_log)."""
+    return float(re.findall(r"peak memory (\d+) MB", log_path.read_text())[-1])
+
+
 def test_declared_memory_covers_what_jobs_used(smoke_run, smoke_config):
-    """Each job's peak resident memory (its benchmark file) fits the mem_mb its rule asks."""
+    """Each job's peak resident memory, from its log, fits the mem_mb its rule declares."""
     from rnn_hypotheses.resources import job_memory_mb
 
+    logs = smoke_run / "results/logs"
     checked = 0
     for rule, stage in RULE_STAGES.items():
-        for path in (smoke_run / "results/benchmarks" / rule).rglob("*.tsv"):
-            task = path.relative_to(smoke_run / "results/benchmarks" / rule).parts[0]
-            used = float(pd.read_csv(path, sep="\t")["max_rss"].iloc[-1])
+        for path in (logs / rule).rglob("*.log"):
+            task = path.relative_to(logs / rule).parts[0]
             declared = job_memory_mb(stage, smoke_config, task)
-            assert used < declared, (path, used, declared)
+            assert peak_memory_mb(path) < declared, (path, peak_memory_mb(path), declared)
             checked += 1
-    assert checked >= 40
+    for path in [*(logs / "figures").glob("*.log"), *logs.glob("*.log")]:
+        assert peak_memory_mb(path) < job_memory_mb("summary", smoke_config), path
+        checked += 1
+    assert checked >= 60
 
 
 ALL_FIGURES = ("fig01_task_performance", *CONNECTIVITY_FIGURES, *LATENT_FIGURES,

@@ -36,7 +36,14 @@ class ArtifactError(ValueError):
 
 
 def _current_umask() -> int:
-    # os.umask can only be read by setting it; set it straight back.
+    # Linux reports the umask in /proc; elsewhere os.umask can only be read by setting
+    # it, which another thread could see for an instant, so it is set straight back.
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

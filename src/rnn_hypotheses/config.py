@@ -10,31 +10,45 @@ from pathlib import Path
 import yaml
 
 from .resources import largest_job, machine_memory_mb
-from .robustness import merge_config
+from .robustness import merge_config, variant_config, variants
 
 # Seeds are stored in npz artifacts as int64.
 MAX_SEED = 2**63 - 1
+# The config keys behind each stage's memory estimate (rnn_hypotheses.resources), besides
+# the network's size.
+STAGE_SIZES = {
+    "train": "training.batch_size, training.max_steps / snapshot_every, the task's trial_ms",
+    "evaluate": "evaluation.n_trials, the task's test_grid or input_levels and trial_ms",
+    "simulate": "simulation.duration_ms, decision_grid, trials_per_condition",
+    "connectivity": "training.max_steps / snapshot_every, connectivity.loss_trials",
+    "latent": "latent.T, simulation.duration_ms, decision_grid, trials_per_condition",
+    "slowpoints": "slowpoints.n_initial_states, the simulation's size",
+}
 
 
 class ConfigError(ValueError):
     """A config value is invalid; the message names its key."""
 
 
-def non_finite_keys(node, path: str = "") -> list[str]:
-    """Dotted keys of every NaN or infinite number in a nested config."""
+def non_finite_values(node, path: str = "") -> list[tuple[str, float]]:
+    """(dotted key, value) of every NaN or infinite number in a nested config."""
     if isinstance(node, dict):
-        return [key for name, value in node.items()
-                for key in non_finite_keys(value, f"{path}.{name}" if path else str(name))]
+        return [found for name, value in node.items()
+                for found in non_finite_values(value, f"{path}.{name}" if path else str(name))]
     if isinstance(node, list | tuple):
-        return [key for k, value in enumerate(node)
-                for key in non_finite_keys(value, f"{path}[{k}]")]
+        return [found for k, value in enumerate(node)
+                for found in non_finite_values(value, f"{path}[{k}]")]
     if isinstance(node, float) and not math.isfinite(node):
-        return [path]
+        return [(path, node)]
     return []
 
 
 def check_config(config: dict, memory_limit_mb: int | None = None) -> None:
-    """Cross-key checks run after schema validation.
+    """Checks run after schema validation: what a JSON schema cannot express.
+
+    Every number finite (the schema's bounds let NaN through), seeds that fit int64,
+    limits across keys (dt < tau, settle < trial, latent.d <= units, DCA windows
+    shorter than the simulation, ...), and the memory of the largest job.
 
     Parameters
     ----------
@@ -50,10 +64,10 @@ def check_config(config: dict, memory_limit_mb: int | None = None) -> None:
         Naming the offending key, e.g. ``model.dt_ms`` when dt >= tau.
     """
     # Every comparison with NaN is false, so the schema's bounds let NaN through.
-    bad = non_finite_keys(config)
+    bad = non_finite_values(config)
     if bad:
-        raise ConfigError(f"{', '.join(bad)}: must be a finite number, got "
-                          f"{', '.join(str(_lookup(config, key)) for key in bad)}")
+        raise ConfigError("; ".join(f"{key}: must be a finite number, got {value}"
+                                    for key, value in bad))
     last_seed = config["first_seed"] + config["networks_per_task"] - 1
     if last_seed > MAX_SEED:
         raise ConfigError(f"first_seed ({config['first_seed']}) + networks_per_task - 1 = "
@@ -108,17 +122,12 @@ def _check_memory(config: dict, memory_limit_mb: int | None) -> None:
     stage, task, need = largest_job(config)
     if need > memory_limit_mb:
         raise ConfigError(
-            f"tasks.{task}.n_units ({config['tasks'][task]['n_units']}): a {stage} job would "
-            f"need about {need / 1024:.1f} GiB of memory, more than the {memory_limit_mb} MB "
-            "one job may use (max_job_mem_mb, or this machine's memory when unset); use "
-            "fewer units, or set max_job_mem_mb to the memory of your cluster's nodes")
-
-
-def _lookup(config: dict, dotted: str):
-    node = config
-    for part in dotted.replace("[", ".").replace("]", "").split("."):
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    return node
+            f"max_job_mem_mb: a {stage} job of task {task} ({config['tasks'][task]['n_units']} "
+            f"units) would need about {need / 1024:.1f} GiB of memory, more than the "
+            f"{memory_limit_mb} MB one job may use (max_job_mem_mb, or this machine's memory "
+            f"when unset). The estimate grows with tasks.{task}.n_units and with the sizes "
+            f"the {stage} stage holds ({STAGE_SIZES[stage]}); lower them, or set "
+            "max_job_mem_mb to the memory of your cluster's nodes")
 
 
 def network_ids(config: dict) -> list[str]:
@@ -174,15 +183,16 @@ def main(argv: list[str] | None = None) -> int:
     Snakemake reads files given with ``--configfile`` before the workflow starts and
     reports a YAML syntax error in them without its line; this names it, then runs
     every check the workflow runs (schema, cross-key limits, memory) on config.yaml
-    with the files merged over it, in the order given.
+    with the files merged over it, in the order given, and on each robustness variant.
+    Run it in the workflow's folder (or name ``--base`` and ``--schema``).
     """
-    root = Path(__file__).resolve().parents[2]
     parser = argparse.ArgumentParser(prog="python -m rnn_hypotheses.config",
                                      description=main.__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path, help="config files merged over the base")
-    parser.add_argument("--base", type=Path, default=root / "config.yaml")
+    parser.add_argument("--base", type=Path, default=Path("config.yaml"),
+                        help="the workflow's config.yaml (default: in this folder)")
     parser.add_argument("--schema", type=Path,
-                        default=root / "workflow/schemas/config.schema.yaml")
+                        default=Path("workflow/schemas/config.schema.yaml"))
     args = parser.parse_args(argv)
     try:
         config = read_config_file(args.base)
@@ -190,6 +200,14 @@ def main(argv: list[str] | None = None) -> int:
             config = merge_config(config, read_config_file(path))
         validate_schema(config, args.schema)
         check_config(config)
+        # each robustness variant is the workflow again on its own merged config
+        for name, overrides in variants(config).items():
+            try:
+                merged = variant_config(config, overrides)
+                validate_schema(merged, args.schema)
+                check_config(merged)
+            except ConfigError as exc:
+                raise ConfigError(f"robustness variant {name}: {exc}") from exc
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

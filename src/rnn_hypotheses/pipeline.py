@@ -5,6 +5,8 @@ Kept free of Snakemake imports: scripts pass plain values in.
 
 from __future__ import annotations
 
+import atexit
+import resource
 import sys
 import time
 import traceback
@@ -18,12 +20,19 @@ from .config import network_seed
 from .network import Network, initialise_network
 
 
+def peak_memory_mb() -> float:
+    """This process's peak resident memory in MB (Linux reports kilobytes, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+
+
 def job_log(path: str | Path | None) -> Callable[[str], None]:
     """A function that appends time-stamped lines to a rule's log (and stderr).
 
     It also makes the log hold the job's error: an exception that ends the script is
     written there (message and traceback) before Python prints it, so the log that
-    Snakemake points to on failure says what went wrong.
+    Snakemake points to on failure says what went wrong. Its last line is the job's
+    peak memory.
     """
     handle = open(path, "a", buffering=1) if path else None  # noqa: SIM115 - lives for the job
 
@@ -34,6 +43,10 @@ def job_log(path: str | Path | None) -> Callable[[str], None]:
             handle.write(line + "\n")
 
     if handle is not None:
+        # Snakemake's benchmark samples memory about once a second and misses the peak of
+        # short jobs; the kernel's high-water mark does not (rnn_hypotheses.resources).
+        atexit.register(lambda: handle.closed or handle.write(
+            f"[{time.strftime('%H:%M:%S')}] peak memory {peak_memory_mb():.0f} MB\n"))
         previous_hook = sys.excepthook
 
         def log_error(kind, value, tb) -> None:

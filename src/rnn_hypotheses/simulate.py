@@ -115,3 +115,9 @@ def simulate(
 def readout(network: Network, r: np.ndarray) -> np.ndarray:
     """Network output z = W_out r, shape (time, trial, n_outputs)."""
     return r @ network.W_out.T
+
+
+def largest_finite(values: np.ndarray) -> float:
+    """The largest finite absolute value (NaN if there is none): how far a run diverged."""
+    finite = np.abs(values[np.isfinite(values)])
+    return float(finite.max()) if finite.size else float("nan")

@@ -20,6 +20,7 @@ from . import artifacts
 from .analysis.connectivity import mean_offdiagonal
 from .network import Network
 from .seeding import rng_for
+from .simulate import largest_finite
 from .tasks import training_batch
 
 
@@ -73,11 +74,6 @@ def step_batch(task: str, task_cfg: dict, network: Network, settings: TrainSetti
     noise = rng_for(task, seed, "noise", step).standard_normal(
         (*batch.inputs.shape[:2], network.n_units), dtype=np.float32)
     return batch, noise
-
-
-def _largest_finite(values: np.ndarray) -> float:
-    finite = np.abs(values[np.isfinite(values)])
-    return float(finite.max()) if finite.size else float("nan")
 
 
 def _save_checkpoint(path: Path, state: dict, step: int, rows: list, snap_steps: list,
@@ -135,7 +131,8 @@ def train(
     Raises
     ------
     FloatingPointError
-        If the loss becomes NaN or infinite.
+        If the loss becomes NaN or infinite, or after the last update the loss or
+        W_rec is not finite (the network diverged).
     """
     from .model import CTRNN  # TensorFlow is imported only where training happens.
 
@@ -217,7 +214,7 @@ def train(
             f"{task} network seed {network.meta.get('seed')}: training diverged; after step "
             f"{step} the loss is {final_loss} and W_rec holds "
             f"{np.count_nonzero(~np.isfinite(W_final))} non-finite weights (largest finite "
-            f"|weight| {_largest_finite(W_final):.3g}); lower training.learning_rate or "
+            f"|weight| {largest_finite(W_final):.3g}); lower training.learning_rate or "
             "model.g")
     if not rows or rows[-1][0] != step:
         if not snap_steps or snap_steps[-1] != step:

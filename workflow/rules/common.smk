@@ -44,8 +44,9 @@ def table(name):
     return [f"results/tables/{name}.parquet", f"results/tables/{name}.md"]
 
 
-def memory(stage):
-    """mem_mb of a rule: per-network stages grow with the network's size (resources.py)."""
+def job_mem_mb(stage):
+    """A rule's mem_mb: a number for summaries, a function of the wildcards for per-network
+    stages, whose memory grows with the network's size (rnn_hypotheses.resources)."""
     if stage == "summary":
         return job_memory_mb(stage, config)
     return lambda wildcards: job_memory_mb(stage, config, wildcards.task)

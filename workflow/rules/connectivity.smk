@@ -21,7 +21,7 @@ rule connectivity:
         "results/benchmarks/connectivity/{task}/{net}.tsv"
     threads: 1
     resources:
-        mem_mb=memory("connectivity"),
+        mem_mb=job_mem_mb("connectivity"),
         runtime=10,
     conda:
         "../../envs/rnn.yaml"
@@ -44,7 +44,7 @@ rule centrality:
         "results/benchmarks/centrality/{task}/{net}.tsv"
     threads: 1
     resources:
-        mem_mb=memory("connectivity"),
+        mem_mb=job_mem_mb("connectivity"),
         runtime=10,
     conda:
         "../../envs/rnn.yaml"
@@ -63,7 +63,7 @@ rule nonnormality:
         "results/benchmarks/nonnormality/{task}/{net}.tsv"
     threads: 1
     resources:
-        mem_mb=memory("connectivity"),
+        mem_mb=job_mem_mb("connectivity"),
         runtime=15,
     conda:
         "../../envs/rnn.yaml"
@@ -85,7 +85,7 @@ rule low_rank:
         "results/benchmarks/low_rank/{task}/{net}.tsv"
     threads: 1
     resources:
-        mem_mb=memory("connectivity"),
+        mem_mb=job_mem_mb("connectivity"),
         runtime=15,
     conda:
         "../../envs/rnn.yaml"
@@ -108,7 +108,7 @@ rule connectivity_claims:
         "results/benchmarks/connectivity_claims.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -134,7 +134,7 @@ rule fig04_mean_weight:
         "results/benchmarks/figures/fig04_mean_weight.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -164,7 +164,7 @@ rule fig07_weight_changes:
         "results/benchmarks/figures/fig07_weight_changes.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -192,7 +192,7 @@ rule fig08_centrality:
         "results/benchmarks/figures/fig08_centrality.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -218,7 +218,7 @@ rule figS1_nonnormality:
         "results/benchmarks/figures/figS1_nonnormality.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -244,7 +244,7 @@ rule figS2_low_rank_change:
         "results/benchmarks/figures/figS2_low_rank_change.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"

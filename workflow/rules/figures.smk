@@ -19,7 +19,7 @@ rule fig01_task_performance:
         "results/benchmarks/figures/fig01_task_performance.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"

@@ -22,7 +22,7 @@ rule latent:
         "results/benchmarks/latent/{task}/{net}_{state}.tsv"
     threads: 1
     resources:
-        mem_mb=memory("latent"),
+        mem_mb=job_mem_mb("latent"),
         # minutes: a decision job (256 units) takes one to two on one free core
         runtime=lambda wildcards: 10 if wildcards.task == "perception" else 20,
     conda:
@@ -43,7 +43,7 @@ rule latent_change:
         "results/benchmarks/latent_change/{task}/{net}.tsv"
     threads: 1
     resources:
-        mem_mb=memory("latent"),
+        mem_mb=job_mem_mb("latent"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -69,7 +69,7 @@ rule latent_claims:
         "results/benchmarks/latent_claims.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -95,7 +95,7 @@ rule fig02_decision_latent:
         "results/benchmarks/figures/fig02_decision_latent.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -121,7 +121,7 @@ rule fig03_perception_latent:
         "results/benchmarks/figures/fig03_perception_latent.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -144,7 +144,7 @@ rule fig05_leaky_relu:
         "results/benchmarks/figures/fig05_leaky_relu.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -170,7 +170,7 @@ rule fig06_pi_vs_nonlinearity:
         "results/benchmarks/figures/fig06_pi_vs_nonlinearity.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -197,7 +197,7 @@ rule fig09_subspace_pre_post:
         "results/benchmarks/figures/fig09_subspace_pre_post.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -223,7 +223,7 @@ rule fig10_subspace_conditions:
         "results/benchmarks/figures/fig10_subspace_conditions.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -249,7 +249,7 @@ rule fig11_readout_angles:
         "results/benchmarks/figures/fig11_readout_angles.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -276,7 +276,7 @@ rule figS3_dca_uniqueness:
         "results/benchmarks/figures/figS3_dca_uniqueness.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"

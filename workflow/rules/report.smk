@@ -79,7 +79,7 @@ rule hypotheses:
         "results/benchmarks/hypotheses.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -110,7 +110,7 @@ rule reproducibility:
         "results/benchmarks/reproducibility.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"

@@ -12,7 +12,7 @@ rule simulate:
         "results/benchmarks/simulate/{task}/{net}_{state}.tsv"
     threads: 1
     resources:
-        mem_mb=memory("simulate"),
+        mem_mb=job_mem_mb("simulate"),
         runtime=10,
     conda:
         "../../envs/rnn.yaml"

@@ -22,7 +22,7 @@ rule slowpoints:
         "results/benchmarks/slowpoints/{task}/{net}_{state}.tsv"
     threads: 1
     resources:
-        mem_mb=memory("slowpoints"),
+        mem_mb=job_mem_mb("slowpoints"),
         # minutes: a trained decision network (256 units, 6 inputs) takes about a minute
         # of one free core; generous, as the exact finder's fallback varies between networks
         runtime=lambda wildcards: 30 if wildcards.task == "decision" else 10,
@@ -51,7 +51,7 @@ rule slow_points_table:
         "results/benchmarks/slow_points_table.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -86,7 +86,7 @@ rule figS4_fixed_points:
         "results/benchmarks/figures/figS4_fixed_points.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"
@@ -122,7 +122,7 @@ rule figS5_slow_point_counts:
         "results/benchmarks/figures/figS5_slow_point_counts.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"

@@ -12,7 +12,7 @@ rule train:
         "results/benchmarks/train/{task}/{net}.tsv"
     threads: config["training"]["threads"]
     resources:
-        mem_mb=memory("train"),
+        mem_mb=job_mem_mb("train"),
         runtime=train_runtime,
     conda:
         "../../envs/rnn.yaml"
@@ -32,7 +32,7 @@ rule evaluate:
         "results/benchmarks/evaluate/{task}/{net}.tsv"
     threads: 1
     resources:
-        mem_mb=memory("evaluate"),
+        mem_mb=job_mem_mb("evaluate"),
         runtime=10,
     conda:
         "../../envs/rnn.yaml"
@@ -56,7 +56,7 @@ rule task_performance:
         "results/benchmarks/task_performance.tsv"
     threads: 1
     resources:
-        mem_mb=memory("summary"),
+        mem_mb=job_mem_mb("summary"),
         runtime=5,
     conda:
         "../../envs/rnn.yaml"

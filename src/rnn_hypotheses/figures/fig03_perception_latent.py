@@ -1,4 +1,5 @@
-"""Figure 3: a perception trajectory with the input switching, in a 3-D DCA projection."""
+"""Figure 3: a perception trajectory with the input switching, in a 3-D DCA projection
+(2-D for a 2-D subspace; a 1-D one against time)."""
 
 from __future__ import annotations
 

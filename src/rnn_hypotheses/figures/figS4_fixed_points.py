@@ -48,7 +48,7 @@ def fixed_points_figure(
     net: str,
     axis_name: str = "DC",
 ) -> plt.Figure:
-    """Draw Figure S4: one 3-D panel per task (rows) and state (columns).
+    """Draw Figure S4: one panel per task (rows) and state (columns).
 
     Coordinate columns ``c3`` (``a3``, ``b3``), or also ``c2``, are absent for a 2-D or
     1-D latent subspace; the panels are then 2-D.
