@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import networkx as nx
 import numpy as np
+import scipy.sparse.linalg
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.linalg import ArpackError, ArpackNoConvergence
 from scipy.stats import spearmanr
@@ -71,7 +72,7 @@ def eigenvector_centrality(G: nx.DiGraph, max_iter: int = 1000) -> NDArray[np.fl
     ``x_i`` is proportional to ``sum_j w(j -> i) x_j``, i.e. ``x`` is the Perron
     vector of ``|W|``.
 
-    networkx's ARPACK-based solver is tried first; plain power iteration is not
+    ARPACK (from a fixed start vector) is tried first; plain power iteration is not
     used because it oscillates on periodic graphs (a directed cycle). Graphs too
     small for ARPACK (N < 3) or on which it does not converge fall back to a dense
     eigen-decomposition of the same matrix.
@@ -92,12 +93,18 @@ def eigenvector_centrality(G: nx.DiGraph, max_iter: int = 1000) -> NDArray[np.fl
     if G.number_of_edges() == 0:
         # no edges: every node is equally (un)important
         return np.full(n, 1 / np.sqrt(n))
-    if n >= 3:
+    # ARPACK needs N >= 3; on a graph that is not strongly connected the Perron vector
+    # need not be unique, and the dense solver below picks one as before
+    if n >= 3 and nx.is_strongly_connected(G):
+        M = nx.to_scipy_sparse_array(G, nodelist=range(n), weight="weight", dtype=float)
         try:
-            values = nx.eigenvector_centrality_numpy(G, weight="weight", max_iter=max_iter, tol=0)
-            x = np.abs(_as_array(values, n))
+            # A fixed start vector: ARPACK's own random start changes from call to call in
+            # one process, which moves the result in its last bits.
+            _, vectors = scipy.sparse.linalg.eigs(M.T, k=1, which="LR", maxiter=max_iter,
+                                                  tol=0, v0=np.full(n, 1 / np.sqrt(n)))
+            x = np.abs(vectors[:, 0].real)
             return x / np.linalg.norm(x)
-        except (ArpackNoConvergence, ArpackError, nx.NetworkXException, TypeError, ValueError):
+        except (ArpackNoConvergence, ArpackError, TypeError, ValueError):
             pass
     A = nx.to_numpy_array(G, nodelist=range(n), weight="weight")
     # A[u, v] is the edge u -> v; centrality sums over in-edges, hence A.T
