@@ -1,13 +1,14 @@
 """Compare two results folders artifact by artifact: is the science bitwise the same?
 
-    python benchmarks/compare_results.py results_before/ results_after/
+    python benchmarks/compare_results.py results_before/ results_after/ [--values-only]
 
 Every npz array must have the same dtype, shape and bits (NaN equal to NaN), every
 parquet frame the same columns, dtypes and values, and every artifact the same
-stored config; columns that time the run (``seconds``, ``*_s``) are left out, as are
-logs, benchmark files, figures (their files embed dates) and the reproducibility
-record (versions, commit, times). A markdown table is compared through its parquet
-twin. Exits 1 and lists the differences if there are any.
+stored config (``--values-only`` leaves that out). Columns that time the run
+(``seconds``, ``*_s``) are left out, as are logs, benchmark files, figures (their
+files embed dates) and the reproducibility record (versions, commit, times); a
+markdown table is compared through its parquet twin. Exits 1 and lists the
+differences if there are any.
 """
 
 from __future__ import annotations
@@ -40,10 +41,15 @@ def compared_files(root: Path) -> set[Path]:
     return files
 
 
-def npz_differences(a: Path, b: Path) -> list[str]:
+def npz_differences(a: Path, b: Path, values_only: bool = False) -> list[str]:
     left, right = artifacts.read_npz(a), artifacts.read_npz(b)
-    found = [f"fields {sorted(set(left) ^ set(right))} in only one"] if set(left) != set(
-        right) else []
+    found = []
+    if not values_only and artifacts.npz_config(left) != artifacts.npz_config(right):
+        found.append("stored config differs")
+    left.pop(artifacts.CONFIG_KEY, None)
+    right.pop(artifacts.CONFIG_KEY, None)
+    if set(left) != set(right):
+        found.append(f"fields {sorted(set(left) ^ set(right))} in only one")
     for key in sorted(set(left) & set(right)):
         x, y = left[key], right[key]
         if x.dtype != y.dtype or x.shape != y.shape:
@@ -53,10 +59,10 @@ def npz_differences(a: Path, b: Path) -> list[str]:
     return found
 
 
-def parquet_differences(a: Path, b: Path) -> list[str]:
+def parquet_differences(a: Path, b: Path, values_only: bool = False) -> list[str]:
     left, right = artifacts.read_parquet(a), artifacts.read_parquet(b)
     found = []
-    if artifacts.parquet_config(a) != artifacts.parquet_config(b):
+    if not values_only and artifacts.parquet_config(a) != artifacts.parquet_config(b):
         found.append("stored config differs")
     if list(left.columns) != list(right.columns):
         return [*found, f"columns {list(left.columns)} against {list(right.columns)}"]
@@ -70,14 +76,15 @@ def parquet_differences(a: Path, b: Path) -> list[str]:
     return found
 
 
-def compare(before: Path, after: Path) -> tuple[int, list[str]]:
+def compare(before: Path, after: Path, values_only: bool = False) -> tuple[int, list[str]]:
     """Number of artifacts compared, and one line per difference."""
     first, second = compared_files(before), compared_files(after)
     report = [f"only in {before}: {p}" for p in sorted(first - second)]
     report += [f"only in {after}: {p}" for p in sorted(second - first)]
     for relative in sorted(first & second):
         differ = npz_differences if relative.suffix == ".npz" else parquet_differences
-        report += [f"{relative}: {line}" for line in differ(before / relative, after / relative)]
+        report += [f"{relative}: {line}"
+                   for line in differ(before / relative, after / relative, values_only)]
     return len(first & second), report
 
 
@@ -85,8 +92,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("before", type=Path)
     parser.add_argument("after", type=Path)
+    parser.add_argument("--values-only", action="store_true",
+                        help="leave out the config stored with each artifact")
     args = parser.parse_args()
-    count, report = compare(args.before, args.after)
+    count, report = compare(args.before, args.after, args.values_only)
     print("\n".join(report) if report else "no differences")
     print(f"{count} artifacts compared in both folders")
     return 1 if report else 0

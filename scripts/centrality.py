@@ -5,13 +5,14 @@ import pandas as pd
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.analysis.centrality import centrality_summary
 from rnn_hypotheses.analysis.training_change import centrality_table
-from rnn_hypotheses.pipeline import job_log, network_config
+from rnn_hypotheses.pipeline import job_log
 
 log = job_log(snakemake.log[0])
-config, task, net = snakemake.config, snakemake.wildcards.task, snakemake.wildcards.net
-measure, top_fraction = snakemake.params.measure, snakemake.params.top_fraction
+params, task, net = snakemake.params, snakemake.wildcards.task, snakemake.wildcards.net
+measure, top_fraction = params.measure, params.top_fraction
 network = artifacts.read_network(snakemake.input.network)
-provenance = dict(network_config(config, task, net), connectivity=config["connectivity"])
+provenance = dict(params.provenance,
+                  connectivity={"centrality": measure, "top_fraction": top_fraction})
 
 nodes = centrality_table(network.W_rec_init, network.W_rec, measure)
 summary = centrality_summary(nodes["initial"], nodes["final"], top_fraction)

@@ -10,13 +10,14 @@ from rnn_hypotheses.analysis.training_change import (
     eigenvalue_pairs,
     network_summary,
 )
-from rnn_hypotheses.pipeline import job_log, network_config
+from rnn_hypotheses.pipeline import job_log
 
 log = job_log(snakemake.log[0])
-config, task, net = snakemake.config, snakemake.wildcards.task, snakemake.wildcards.net
-params = snakemake.params
+params, task, net = snakemake.params, snakemake.wildcards.task, snakemake.wildcards.net
 network = artifacts.read_network(snakemake.input.network)
-provenance = dict(network_config(config, task, net), connectivity=config["connectivity"])
+# only the connectivity values this job uses, so that a change of another reruns it not
+provenance = dict(params.provenance, connectivity={"top_fraction": params.top_fraction,
+                                                  "energy": params.energy})
 W0, W1 = network.W_rec_init, network.W_rec
 
 # the random references of one network are seeded by its own seed, so networks differ

@@ -7,8 +7,8 @@ from rnn_hypotheses.analysis.training_change import connectivity_claims
 from rnn_hypotheses.pipeline import gather_parquet, job_log
 
 log = job_log(snakemake.log[0])
-config = snakemake.config
-tasks, nets = snakemake.params.tasks, snakemake.params.nets
+params = snakemake.params
+tasks, nets = params.tasks, params.nets
 connectivity = gather_parquet(snakemake.input.connectivity, tasks, nets)
 centrality = gather_parquet(snakemake.input.centrality, tasks, nets)
 # both per-network tables carry task and net; keep one copy of each
@@ -18,6 +18,6 @@ table = connectivity_claims(summary)
 for row in table.itertuples():
     log(f"{row.verdict:>13}  {row.claim}  (mean {row.mean:.3g}, p {row.p_value:.3g})")
 artifacts.write_table(Path(snakemake.output[0]).with_suffix(""), table,
-                      {"connectivity": config["connectivity"],
-                       "networks_per_task": config["networks_per_task"]},
+                      {"connectivity": params.connectivity,
+                       "networks_per_task": params.networks_per_task},
                       title="Connectivity claims of the report's sections 5.1-5.2")

@@ -39,8 +39,8 @@ title = "Hypotheses of the report and the verdict on each"
 artifacts.write_parquet(snakemake.output.parquet, table,
                         {"claims_tables": list(names), "robustness_variants": list(variants),
                          "variant_networks_meeting_criterion": learnt,
-                         "networks_per_task": snakemake.config["networks_per_task"]})
-intro = (f"{snakemake.config['networks_per_task']} networks per task. Each hypothesis of the "
+                         "networks_per_task": snakemake.params.networks_per_task})
+intro = (f"{snakemake.params.networks_per_task} networks per task. Each hypothesis of the "
          "report's section 1 (H1-H4) is followed by the claims that bear on it, tested across "
          "networks (mean and 95% bootstrap interval; Wilcoxon or Mann-Whitney test in the "
          "claim's direction, alpha 0.05). A "

@@ -31,14 +31,14 @@ from rnn_hypotheses.analysis.latent import (
     theta_grid,
 )
 from rnn_hypotheses.analysis.subspaces import principal_angles
-from rnn_hypotheses.pipeline import job_log, network_config
+from rnn_hypotheses.pipeline import job_log
 from rnn_hypotheses.seeding import rng_for
 from rnn_hypotheses.simulate import simulate, simulation_noise
 
 log = job_log(snakemake.log[0])
-config, task, net = snakemake.config, snakemake.wildcards.task, snakemake.wildcards.net
+params, task, net = snakemake.params, snakemake.wildcards.task, snakemake.wildcards.net
 state = snakemake.wildcards.state
-cfg = config["latent"]
+cfg = params.latent
 d, T, tolerance = cfg["d"], cfg["T"], cfg["silent_tolerance"]
 network = artifacts.read_network(snakemake.input.network)
 seed = int(network.meta["seed"])
@@ -58,7 +58,7 @@ log(f"{task}/{net} {state}: DCA on {random_fit.active.sum()} of {N} active units
 
 # --- 2. the leaky-ReLU family, swept up and down ------------------------------------------
 thetas = theta_grid(cfg["n_thetas"])
-noise = simulation_noise(task, seed, (*inputs.shape[:2], N), config["simulation"]["noise"])
+noise = simulation_noise(task, seed, (*inputs.shape[:2], N), params.simulation["noise"])
 W_rec = network.recurrent_weights(state)
 fits, max_rates, seconds = [], [], []
 for k, theta in enumerate(thetas):
@@ -131,8 +131,8 @@ log(f"  DCA PI {fit.pi:.4g} nats (from {fit.start}), PCA PI {row['pca_pi']:.4g};
     f"{np.round(condition_angles, 1)}; {restarts['same_as_best'].sum()} of {len(restarts)} "
     f"random starts on the best subspace")
 
-provenance = dict(network_config(config, task, net), state=state, latent=cfg,
-                  simulation=config["simulation"])
+provenance = dict(params.provenance, state=state, latent=cfg,
+                  simulation=params.simulation)
 artifacts.write_npz(snakemake.output.arrays, {
     "coef": fit.coef, "pca": pca, "mean": fit.mean, "active": fit.active,
     "restart_coefs": fit.restart_coefs, "restart_pis": fit.restart_pis,

@@ -6,10 +6,10 @@ import pandas as pd
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.analysis.latent import random_subspace_angles
 from rnn_hypotheses.analysis.subspaces import principal_angles
-from rnn_hypotheses.pipeline import job_log, network_config
+from rnn_hypotheses.pipeline import job_log
 
 log = job_log(snakemake.log[0])
-config, task, net = snakemake.config, snakemake.wildcards.task, snakemake.wildcards.net
+params, task, net = snakemake.params, snakemake.wildcards.task, snakemake.wildcards.net
 before = artifacts.read_npz(snakemake.input.untrained, ["coef", "pca"])
 after = artifacts.read_npz(snakemake.input.trained, ["coef", "pca"])
 n_units, d = before["coef"].shape
@@ -23,4 +23,4 @@ table = pd.DataFrame({
 log(f"{task}/{net}: DCA untrained vs trained {table['angle_dca'].round(1).tolist()} deg, "
     f"PCA {table['angle_pca'].round(1).tolist()} deg, chance {table['chance'].round(1).tolist()}")
 artifacts.write_parquet(snakemake.output.table, table,
-                        dict(network_config(config, task, net), latent=config["latent"]))
+                        dict(params.provenance, latent=params.latent))

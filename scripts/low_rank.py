@@ -2,15 +2,16 @@
 
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.analysis.training_change import low_rank_table
-from rnn_hypotheses.pipeline import job_log, network_config
+from rnn_hypotheses.pipeline import job_log
 
 log = job_log(snakemake.log[0])
-config, task, net = snakemake.config, snakemake.wildcards.task, snakemake.wildcards.net
+params, task, net = snakemake.params, snakemake.wildcards.task, snakemake.wildcards.net
 network = artifacts.read_network(snakemake.input.network)
-table = low_rank_table(network, task, config["tasks"][task], max_rank=snakemake.params.max_rank,
-                       n_trials=snakemake.params.loss_trials, seed=int(network.meta["seed"]))
+table = low_rank_table(network, task, params.provenance["task_config"], max_rank=params.max_rank,
+                       n_trials=params.loss_trials, seed=int(network.meta["seed"]))
 scored = table[table["truncated"]]
 log(f"{task}/{net}: loss at rank 0 {scored['loss'].iloc[0]:.3g}, rank 1 "
     f"{scored['loss'].iloc[1]:.3g}, full rank {scored['loss'].iloc[-1]:.3g}")
-provenance = dict(network_config(config, task, net), connectivity=config["connectivity"])
+provenance = dict(params.provenance,
+                  connectivity={"max_rank": params.max_rank, "loss_trials": params.loss_trials})
 artifacts.write_parquet(snakemake.output.table, table, provenance)

@@ -2,13 +2,13 @@
 
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.analysis.training_change import nonnormality_table
-from rnn_hypotheses.pipeline import job_log, network_config
+from rnn_hypotheses.pipeline import job_log
 
 log = job_log(snakemake.log[0])
-config, task, net = snakemake.config, snakemake.wildcards.task, snakemake.wildcards.net
+params, task, net = snakemake.params, snakemake.wildcards.task, snakemake.wildcards.net
 steps, weights = artifacts.read_snapshots(snakemake.input.snapshots)
 table = nonnormality_table(steps, weights)
 first, last = table.iloc[0], table.iloc[-1]
 log(f"{task}/{net}: {len(table)} snapshots; Henrici {first['henrici']:.3g} -> "
     f"{last['henrici']:.3g}; 2-norm {first['spectral']:.3g} -> {last['spectral']:.3g}")
-artifacts.write_parquet(snakemake.output.table, table, network_config(config, task, net))
+artifacts.write_parquet(snakemake.output.table, table, params.provenance)

@@ -19,7 +19,7 @@ log = job_log(snakemake.log[0])
 
 params = snakemake.params
 record = reproducibility_record(
-    config=snakemake.config,
+    config=snakemake.params.config,
     versions=package_versions(),
     machine_info=machine(tensorflow_gpus()),
     commit=git_commit(params.repository),

@@ -3,19 +3,19 @@
 import numpy as np
 
 from rnn_hypotheses import artifacts
-from rnn_hypotheses.pipeline import job_log, network_config
+from rnn_hypotheses.pipeline import job_log
 from rnn_hypotheses.seeding import rng_for
 from rnn_hypotheses.simulate import largest_finite, simulate, simulation_noise
 from rnn_hypotheses.tasks import simulation_trials
 
 log = job_log(snakemake.log[0])
-config, task, net = snakemake.config, snakemake.wildcards.task, snakemake.wildcards.net
+params, task, net = snakemake.params, snakemake.wildcards.task, snakemake.wildcards.net
 state = snakemake.wildcards.state
-sim_cfg = config["simulation"]
+sim_cfg = params.simulation
 network = artifacts.read_network(snakemake.input.network)
 seed = int(network.meta["seed"])
 # The same inputs and noise for both states, so differences come from W_rec alone.
-inputs, conditions, kind = simulation_trials(task, config["tasks"][task], sim_cfg,
+inputs, conditions, kind = simulation_trials(task, params.provenance["task_config"], sim_cfg,
                                              dt=network.dt, rng=rng_for(task, seed, "sim_inputs"))
 noise = simulation_noise(task, seed, (*inputs.shape[:2], network.n_units), sim_cfg["noise"])
 W_rec = network.recurrent_weights(state)
@@ -31,4 +31,4 @@ artifacts.write_npz(snakemake.output.simulation, {
     "r": r.astype(np.float32), "m": m.astype(np.float32), "inputs": inputs,
     "conditions": conditions, "kind": kind.astype("U16"),
     "time_ms": network.dt * np.arange(1, inputs.shape[0] + 1),
-}, dict(network_config(config, task, net), state=state, simulation=sim_cfg))
+}, dict(params.provenance, state=state, simulation=sim_cfg))

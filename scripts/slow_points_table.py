@@ -11,7 +11,7 @@ from rnn_hypotheses.analysis.slowpoint_analysis import (
 from rnn_hypotheses.pipeline import gather_parquet, job_log
 
 log = job_log(snakemake.log[0])
-config, params = snakemake.config, snakemake.params
+params = snakemake.params
 points = gather_parquet(snakemake.input.points, params.tasks, params.nets,
                         ["state", "condition", "method", "kind", "n_hits", "max_real_eig",
                          "contraction_rate", "expansion_rate"])
@@ -27,8 +27,8 @@ for row in counts.itertuples():
         f"[{row.ci_low:.4g}, {row.ci_high:.4g}] {row.unit}")
 for row in claims.itertuples():
     log(f"{row.verdict:>13}  {row.claim}  (mean {row.mean:.3g}, p {row.p_value:.3g})")
-provenance = {"slowpoints": config["slowpoints"], "simulation": config["simulation"],
-              "networks_per_task": config["networks_per_task"]}
+provenance = {"slowpoints": params.slowpoints, "simulation": params.simulation,
+              "networks_per_task": params.networks_per_task}
 tables = {Path(p).stem: Path(p).with_suffix("") for p in snakemake.output}
 artifacts.write_table(tables["slow_points"], counts, provenance,
                       title="Fixed points, slow regions and linearisation spectra of the "

@@ -1,6 +1,6 @@
 """Snakemake entry point: fixed and slow points of one network in one state (rule slowpoints).
 
-At each input condition of ``config["slowpoints"]`` the exact fixed-point finder,
+At each input condition of the ``slowpoints`` config the exact fixed-point finder,
 the slow-point finder (and the Adam baseline, if configured) start from the same
 initial states, drawn from the simulated trajectories of sim_{state}.npz with
 jitter; the report's own trajectory scan runs on the simulated trials held at
@@ -12,18 +12,18 @@ import time
 
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.analysis.slowpoint_analysis import analyse_network, input_conditions
-from rnn_hypotheses.pipeline import job_log, network_config
+from rnn_hypotheses.pipeline import job_log
 from rnn_hypotheses.seeding import rng_for
 
 log = job_log(snakemake.log[0])
-config, task, net = snakemake.config, snakemake.wildcards.task, snakemake.wildcards.net
+params, task, net = snakemake.params, snakemake.wildcards.task, snakemake.wildcards.net
 state = snakemake.wildcards.state
-cfg = config["slowpoints"]
+cfg = params.slowpoints
 network = artifacts.read_network(snakemake.input.network)
 seed = int(network.meta["seed"])
 sim = artifacts.read_npz(snakemake.input.simulation, ["r", "inputs", "conditions", "kind"])
 # the schema fixes the decision task's two inputs and each decision_inputs pair to two values
-conditions = input_conditions(task, config["tasks"][task], cfg)
+conditions = input_conditions(task, params.provenance["task_config"], cfg)
 W_rec = network.recurrent_weights(state)
 # Snakemake caps BLAS at the rule's threads through these variables; say what it got.
 blas = os.environ.get("OPENBLAS_NUM_THREADS", os.environ.get("OMP_NUM_THREADS", "unset"))
@@ -38,8 +38,7 @@ result = analyse_network(
     rng=rng_for(task, seed, f"slowpoint_starts_{state}"), log=log)
 log(f"{task}/{net} {state}: {len(result.points)} points in {time.perf_counter() - start:.1f} s")
 
-provenance = dict(network_config(config, task, net), state=state, slowpoints=cfg,
-                  simulation=config["simulation"])
+provenance = dict(params.provenance, state=state, slowpoints=cfg, simulation=params.simulation)
 labels = {"task": task, "net": net, "state": state}
 artifacts.write_parquet(snakemake.output.points, result.points.assign(**labels), provenance)
 artifacts.write_parquet(snakemake.output.conditions, result.conditions.assign(**labels),

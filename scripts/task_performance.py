@@ -10,18 +10,18 @@ from rnn_hypotheses.pipeline import job_log
 
 job_log(snakemake.log[0])
 
-config = snakemake.config
 rows = []
 for task, net, network_path, conditions_path, trace_path in zip(
         snakemake.params.tasks, snakemake.params.nets, snakemake.input.networks,
         snakemake.input.conditions, snakemake.input.traces, strict=True):
     network = artifacts.read_network(network_path)
-    summary = performance_summary(task, config["tasks"][task],
+    summary = performance_summary(task, snakemake.params.task_configs[task],
                                   artifacts.read_parquet(conditions_path),
                                   artifacts.read_parquet(trace_path))
     rows.append({"task": task, "net": net, "seed": network.meta["seed"],
                  "steps": network.meta["steps"], "stop_reason": network.meta["stop_reason"],
                  **summary})
 table = pd.DataFrame(rows)
-artifacts.write_table(Path(snakemake.output[0]).with_suffix(""), table, {"tasks": config["tasks"]},
+artifacts.write_table(Path(snakemake.output[0]).with_suffix(""), table,
+                      {"tasks": snakemake.params.task_configs},
                       title="Task performance of every trained network")

@@ -4,19 +4,20 @@ from pathlib import Path
 
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.model import configure_threads, enable_determinism
-from rnn_hypotheses.pipeline import initial_network, job_log, network_config
+from rnn_hypotheses.pipeline import job_log, untrained_network
 from rnn_hypotheses.train import TrainSettings, train
 
 configure_threads(snakemake.threads)
 enable_determinism()
 log = job_log(snakemake.log[0])
-config, task, net = snakemake.config, snakemake.wildcards.task, snakemake.wildcards.net
-provenance = network_config(config, task, net)
+params, task, net = snakemake.params, snakemake.wildcards.task, snakemake.wildcards.net
+provenance = params.provenance
 checkpoint = Path(snakemake.output.network).with_name("checkpoint.npz")
 log(f"training {task}/{net} (seed {provenance['seed']}) with {snakemake.threads} thread(s)")
 
-result = train(task, config["tasks"][task], initial_network(config, task, net),
-               TrainSettings.from_config(config["training"]), checkpoint_path=checkpoint, log=log)
+result = train(task, provenance["task_config"], untrained_network(provenance),
+               TrainSettings.from_config(provenance["training"]), checkpoint_path=checkpoint,
+               log=log)
 
 artifacts.write_parquet(snakemake.output.history, result.history, provenance)
 artifacts.write_npz(snakemake.output.snapshots,

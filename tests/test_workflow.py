@@ -431,3 +431,51 @@ def test_schema_edge_values_run_end_to_end(tmp_path, name):
     report = tmp_path / "report.html"
     snakemake(tmp_path, "--report", str(report), configs=[config_file])
     assert "fig02_decision_latent." in report.read_text()
+
+
+LATENT_DOWNSTREAM = {"latent", "latent_change", "latent_claims", *LATENT_FIGURES,
+                     "figS4_fixed_points", "hypotheses", "reproducibility", "all"}
+SUMMARIES = {"hypotheses", "reproducibility", "all"}
+# config value -> (rules the change must rerun, with their job counts; rules it may also
+# rerun, being downstream of those). Every other rule must stay as it is.
+RERUNS = {
+    ("model", "sigma", 0.02): ({"train": 4}, None),
+    ("tasks", "perception", "n_units", 12): (
+        {"train": 2, "evaluate": 2, "simulate": 4, "connectivity": 2, "centrality": 2,
+         "nonnormality": 2, "low_rank": 2, "latent": 4, "latent_change": 2, "slowpoints": 4},
+        None),
+    ("latent", "d", 2): ({"latent": 8, "latent_change": 4, "latent_claims": 1},
+                         LATENT_DOWNSTREAM),
+    ("latent", "n_thetas", 5): ({"latent": 8, "fig06_pi_vs_nonlinearity": 1},
+                                LATENT_DOWNSTREAM),
+    ("connectivity", "centrality", "pagerank"): (
+        {"centrality": 4, "fig08_centrality": 1, "connectivity_claims": 1},
+        {"centrality", "fig08_centrality", "connectivity_claims", *SUMMARIES}),
+    ("slowpoints", "n_initial_states", 64): (
+        {"slowpoints": 8, "slow_points_table": 1},
+        {"slowpoints", "slow_points_table", "figS4_fixed_points", "figS5_slow_point_counts",
+         *SUMMARIES}),
+}
+
+
+@pytest.mark.parametrize("change", list(RERUNS), ids=[".".join(map(str, c)) for c in RERUNS])
+def test_a_changed_config_value_reruns_what_uses_it(smoke_run, tmp_path, change):
+    """Every value a job uses reaches it through params, so Snakemake sees a change."""
+    *keys, value = change
+    override: dict = {}
+    node = override
+    for key in keys[:-1]:
+        node = node.setdefault(key, {})
+    node[keys[-1]] = value
+    config_file = tmp_path / "change.yaml"
+    config_file.write_text(yaml.safe_dump(override))
+    run = snakemake(smoke_run, "-n", configs=[config_file])
+    jobs = planned_jobs(run.stdout + run.stderr)
+    must, may = RERUNS[change]
+    for rule, count in must.items():
+        assert jobs.get(rule) == count, (rule, jobs)
+    if may is not None:
+        assert set(jobs) <= may, sorted(set(jobs) - may)
+    if change[1] == "perception":
+        # the other task's networks are untouched
+        assert "task=decision" not in run.stdout + run.stderr

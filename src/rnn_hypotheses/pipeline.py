@@ -72,10 +72,15 @@ def network_config(config: dict, task: str, net: str) -> dict:
 
 def initial_network(config: dict, task: str, net: str) -> Network:
     """The untrained network of (task, net), drawn from its seed."""
-    model, task_cfg = config["model"], config["tasks"][task]
+    return untrained_network(network_config(config, task, net))
+
+
+def untrained_network(provenance: dict) -> Network:
+    """The untrained network that a :func:`network_config` record describes."""
+    model, task_cfg = provenance["model"], provenance["task_config"]
     return initialise_network(
-        task=task,
-        seed=network_seed(config, net),
+        task=provenance["task"],
+        seed=provenance["seed"],
         n_units=task_cfg["n_units"],
         n_inputs=task_cfg["n_inputs"],
         n_outputs=1,

@@ -3,6 +3,7 @@
 import re
 
 from rnn_hypotheses.config import network_ids
+from rnn_hypotheses.pipeline import network_config
 from rnn_hypotheses.resources import job_memory_mb
 
 TASKS = list(config["tasks"])
@@ -42,6 +43,12 @@ def figure(name):
 def table(name):
     """The parquet and markdown forms of one summary table."""
     return [f"results/tables/{name}.parquet", f"results/tables/{name}.md"]
+
+
+def network_provenance(wildcards):
+    """The config values a network depends on (task, seed, model, its task's entry,
+    training): a param of every per-network rule, stored with its artifacts."""
+    return network_config(config, wildcards.task, wildcards.net)
 
 
 def job_mem_mb(stage):

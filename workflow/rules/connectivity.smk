@@ -13,6 +13,7 @@ rule connectivity:
         eigenvalues="results/{task}/{net}/eigenvalues.npz",
         changes="results/{task}/{net}/weight_changes.parquet",
     params:
+        provenance=network_provenance,
         top_fraction=CONNECTIVITY["top_fraction"],
         energy=CONNECTIVITY["energy"],
     log:
@@ -36,6 +37,7 @@ rule centrality:
         nodes="results/{task}/{net}/centrality.parquet",
         summary="results/{task}/{net}/centrality_summary.parquet",
     params:
+        provenance=network_provenance,
         measure=CONNECTIVITY["centrality"],
         top_fraction=CONNECTIVITY["top_fraction"],
     log:
@@ -57,6 +59,8 @@ rule nonnormality:
         snapshots="results/{task}/{net}/snapshots.npz",
     output:
         table="results/{task}/{net}/nonnormality.parquet",
+    params:
+        provenance=network_provenance,
     log:
         "results/logs/nonnormality/{task}/{net}.log",
     benchmark:
@@ -77,6 +81,7 @@ rule low_rank:
     output:
         table="results/{task}/{net}/low_rank.parquet",
     params:
+        provenance=network_provenance,
         max_rank=CONNECTIVITY["max_rank"],
         loss_trials=CONNECTIVITY["loss_trials"],
     log:
@@ -100,6 +105,8 @@ rule connectivity_claims:
     output:
         table("connectivity_claims"),
     params:
+        connectivity=CONNECTIVITY,
+        networks_per_task=config["networks_per_task"],
         tasks=NETWORK_TASKS,
         nets=NETWORK_NETS,
     log:

@@ -16,6 +16,10 @@ rule latent:
         summary="results/{task}/{net}/latent_{state}.parquet",
         restarts="results/{task}/{net}/dca_restarts_{state}.parquet",
         pi_theta="results/{task}/{net}/pi_theta_{state}.parquet",
+    params:
+        provenance=network_provenance,
+        latent=LATENT,
+        simulation=config["simulation"],
     log:
         "results/logs/latent/{task}/{net}_{state}.log",
     benchmark:
@@ -37,6 +41,9 @@ rule latent_change:
         trained="results/{task}/{net}/latent_trained.npz",
     output:
         table="results/{task}/{net}/latent_change.parquet",
+    params:
+        provenance=network_provenance,
+        latent=LATENT,
     log:
         "results/logs/latent_change/{task}/{net}.log",
     benchmark:
@@ -59,6 +66,9 @@ rule latent_claims:
     output:
         table("latent_claims"),
     params:
+        latent=LATENT,
+        simulation=config["simulation"],
+        networks_per_task=config["networks_per_task"],
         tasks=NETWORK_TASKS,
         nets=NETWORK_NETS,
         state_tasks=STATE_TASKS,

@@ -71,6 +71,7 @@ rule hypotheses:
             category="1 Hypotheses and verdicts",
         ),
     params:
+        networks_per_task=config["networks_per_task"],
         names=CLAIMS_TABLES,
         variants=list(ROBUSTNESS_VARIANTS),
     log:
@@ -100,6 +101,7 @@ rule reproducibility:
             category="7 Reproducibility",
         ),
     params:
+        config=config,
         repository=workflow.basedir,
         benchmarks="results/benchmarks",
         variants=list(ROBUSTNESS_VARIANTS),

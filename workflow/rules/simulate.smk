@@ -6,6 +6,9 @@ rule simulate:
         network="results/{task}/{net}/network.npz",
     output:
         simulation="results/{task}/{net}/sim_{state}.npz",
+    params:
+        provenance=network_provenance,
+        simulation=config["simulation"],
     log:
         "results/logs/simulate/{task}/{net}_{state}.log",
     benchmark:

@@ -16,6 +16,10 @@ rule slowpoints:
         points="results/{task}/{net}/slowpoints_{state}.parquet",
         arrays="results/{task}/{net}/slowpoints_{state}.npz",
         conditions="results/{task}/{net}/slowpoint_conditions_{state}.parquet",
+    params:
+        provenance=network_provenance,
+        slowpoints=config["slowpoints"],
+        simulation=config["simulation"],
     log:
         "results/logs/slowpoints/{task}/{net}_{state}.log",
     benchmark:
@@ -43,6 +47,9 @@ rule slow_points_table:
         table("slow_point_claims"),
         table("slow_point_networks"),
     params:
+        slowpoints=config["slowpoints"],
+        simulation=config["simulation"],
+        networks_per_task=config["networks_per_task"],
         tasks=STATE_TASKS,
         nets=STATE_NETS,
     log:

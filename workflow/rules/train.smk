@@ -6,6 +6,8 @@ rule train:
         network="results/{task}/{net}/network.npz",
         history="results/{task}/{net}/history.parquet",
         snapshots="results/{task}/{net}/snapshots.npz",
+    params:
+        provenance=network_provenance,
     log:
         "results/logs/train/{task}/{net}.log",
     benchmark:
@@ -26,6 +28,9 @@ rule evaluate:
     output:
         conditions="results/{task}/{net}/eval.parquet",
         trace="results/{task}/{net}/eval_trace.parquet",
+    params:
+        provenance=network_provenance,
+        evaluation=config["evaluation"],
     log:
         "results/logs/evaluate/{task}/{net}.log",
     benchmark:
@@ -48,6 +53,7 @@ rule task_performance:
     output:
         table("task_performance"),
     params:
+        task_configs=config["tasks"],
         tasks=NETWORK_TASKS,
         nets=NETWORK_NETS,
     log:
