@@ -23,7 +23,7 @@ from rnn_hypotheses.analysis.latent import (
     chance_vector_angle,
     condition_groups,
     fit_dca,
-    improve_fit,
+    leaky_relu_sweep,
     pca_of,
     readout_angles,
     restart_table,
@@ -57,37 +57,30 @@ log(f"{task}/{net} {state}: DCA on {random_fit.active.sum()} of {N} active units
     f"{time.perf_counter() - start:.1f} s")
 
 # --- 2. the leaky-ReLU family, swept up and down ------------------------------------------
-thetas = theta_grid(cfg["n_thetas"])
 noise = simulation_noise(task, seed, (*inputs.shape[:2], N), params.simulation["noise"])
 W_rec = network.recurrent_weights(state)
-fits, max_rates, seconds = [], [], []
-for k, theta in enumerate(thetas):
-    start = time.perf_counter()
+
+
+def rates_at(theta: float) -> np.ndarray:
     # stored as float32, as the simulate rule stores r
-    r_theta = simulate(network, inputs, noise=noise, W_rec=W_rec, theta=theta)[0].astype(
-        np.float32)
-    max_rates.append(float(np.abs(r_theta).max()))
-    if k == 0:
-        if not np.allclose(r_theta, r, rtol=1e-5, atol=1e-6):
-            raise artifacts.ArtifactError(
-                f"{snakemake.input.simulation}: re-simulating does not reproduce r (max "
-                f"difference {np.abs(r_theta - r).max():.3g}); its inputs or noise differ")
-        fits.append(random_fit)
-    else:
-        warm = [("theta 0", random_fit.coef), ("previous theta", fits[-1].coef)]
-        fits.append(fit_dca(r_theta, d, T, cfg["theta_n_init"],
-                            rng_for(task, seed, f"dca_theta_{state}", k),
-                            tolerance=tolerance, warm_starts=warm))
-    seconds.append(time.perf_counter() - start)
-for k in range(len(thetas) - 2, -1, -1):
-    start = time.perf_counter()
-    fits[k] = improve_fit(fits[k], T, [("next theta", fits[k + 1].coef)])
-    seconds[k] += time.perf_counter() - start
+    rates = simulate(network, inputs, noise=noise, W_rec=W_rec, theta=theta)[0].astype(np.float32)
+    if theta == 0 and not np.allclose(rates, r, rtol=1e-5, atol=1e-6):
+        raise artifacts.ArtifactError(
+            f"{snakemake.input.simulation}: re-simulating does not reproduce r (max "
+            f"difference {np.abs(rates - r).max():.3g}); its inputs or noise differ")
+    return rates
+
+
+sweep = leaky_relu_sweep(rates_at, random_fit, theta_grid(cfg["n_thetas"]), T,
+                         cfg["theta_n_init"],
+                         lambda k: rng_for(task, seed, f"dca_theta_{state}", k),
+                         tolerance=tolerance)
+thetas, fits = sweep.thetas, sweep.fits
 pi_theta = pd.DataFrame({
     "task": task, "net": net, "state": state, "theta": thetas, "slope": np.tan(thetas),
     "pi": [f.pi for f in fits], "pi_random": [float(f.restart_pis.max()) for f in fits],
     "start": [f.start for f in fits], "n_active": [int(f.active.sum()) for f in fits],
-    "max_rate": max_rates, "seconds": seconds,
+    "max_rate": sweep.max_rates, "seconds": sweep.seconds,
 })
 for row in pi_theta.itertuples():
     log(f"  theta {np.degrees(row.theta):5.1f} deg: PI {row.pi:.4g} nats (from {row.start}; "

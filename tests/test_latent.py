@@ -275,3 +275,33 @@ def test_latent_claims_refute_the_opposite_effects():
                      "verdict"] == "not supported"
     assert table.loc["perception: DCA subspaces before and after training are nearly "
                      "orthogonal in the first dimensions", "verdict"] == "not supported"
+
+
+def test_leaky_relu_sweep_finds_the_planted_subspace_at_every_angle():
+    thetas = L.theta_grid(4)
+    # the same planted slow plane at every angle, with the rates growing with the angle
+    rates, basis, _ = _relu_like(np.random.default_rng(0))
+    data = {float(theta): (1 + theta) * rates for theta in thetas}
+    first = L.fit_dca(data[0.0], 2, 3, 2, np.random.default_rng(1))
+    calls = []
+
+    def rates_at(theta):
+        calls.append(theta)
+        return data[theta]
+
+    def sweep():
+        return L.leaky_relu_sweep(rates_at, first, thetas, 3, 2,
+                                  lambda k: np.random.default_rng(100 + k))
+
+    result = sweep()
+    assert calls == list(thetas)  # each angle simulated once, in order
+    np.testing.assert_array_equal(result.max_rates, [np.abs(data[t]).max() for t in thetas])
+    for theta, fit in zip(thetas, result.fits, strict=True):
+        assert principal_angles(fit.coef, basis).max() < 10, theta
+        # warm starts only ever replace a subspace by one of higher PI
+        assert fit.pi >= fit.restart_pis.max() - 1e-12
+    assert result.fits[0].pi >= first.pi
+    assert (result.seconds > 0).all()
+    again = sweep()
+    for a, b in zip(result.fits, again.fits, strict=True):
+        np.testing.assert_array_equal(a.coef, b.coef)  # seeded: bitwise repeatable

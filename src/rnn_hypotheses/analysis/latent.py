@@ -20,7 +20,8 @@ nats; ``theta`` is the leaky-ReLU angle in radians (0: ReLU, pi/4: linear).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -332,6 +333,90 @@ def improve_fit(fit: SubspaceFit, T: int, warm_starts: Sequence[tuple[str, Array
             fit = replace(fit, coef=embed(warm.coef_, fit.active), pi=float(warm.pi_),
                           start=name)
     return fit
+
+
+@dataclass(frozen=True)
+class LeakySweep:
+    """DCA along the leaky-ReLU family (Figs. 5 and 6).
+
+    Attributes
+    ----------
+    thetas : ndarray, shape (n_thetas,)
+        Angles of the negative slope, radians (0: ReLU, pi/4: linear).
+    fits : list of SubspaceFit
+        The best subspace found at each angle.
+    max_rates : ndarray, shape (n_thetas,)
+        Largest |r| of the trajectories at each angle (divergence shows here).
+    seconds : ndarray, shape (n_thetas,)
+        Time spent at each angle, both sweeps.
+    """
+
+    thetas: NDArray[np.float64]
+    fits: list[SubspaceFit]
+    max_rates: NDArray[np.float64]
+    seconds: NDArray[np.float64]
+
+
+def leaky_relu_sweep(
+    rates_at: Callable[[float], NDArray],
+    first_fit: SubspaceFit,
+    thetas: ArrayLike,
+    T: int,
+    n_init: int,
+    rng_at: Callable[[int], np.random.Generator],
+    *,
+    tolerance: float = 1e-8,
+) -> LeakySweep:
+    """Fit DCA at each leaky-ReLU angle, sweeping up the angles and back down.
+
+    DCA's objective has local maxima, and the optimum moves smoothly with the
+    angle: each angle starts from ``n_init`` random subspaces, the first angle's
+    optimum and the previous angle's; a second sweep, from the last angle back to
+    the first, restarts each angle from the next angle's optimum. This
+    continuation finds higher maxima than random starts alone.
+
+    Parameters
+    ----------
+    rates_at : callable theta -> array of shape (time, trial, unit)
+        The network's trajectories at angle ``theta`` (the same inputs and noise
+        at every angle).
+    first_fit : SubspaceFit
+        The fit at ``thetas[0]``, made beforehand (its random starts are kept).
+    thetas : array of shape (n_thetas,)
+        Angles in radians, increasing.
+    T : int
+        DCA half window in time steps.
+    n_init : int
+        Random starts at each angle after the first.
+    rng_at : callable k -> numpy.random.Generator
+        The random starts' generator of angle ``k``.
+    tolerance : float
+        Relative variance below which a unit is silent.
+
+    Returns
+    -------
+    LeakySweep
+    """
+    thetas = np.asarray(thetas, dtype=float)
+    d = first_fit.coef.shape[1]
+    fits: list[SubspaceFit] = []
+    max_rates, seconds = [], []
+    for k, theta in enumerate(thetas):
+        start = time.perf_counter()
+        rates = rates_at(float(theta))
+        max_rates.append(float(np.abs(rates).max()))
+        if k == 0:
+            fits.append(first_fit)
+        else:
+            warm = [("theta 0", first_fit.coef), ("previous theta", fits[-1].coef)]
+            fits.append(fit_dca(rates, d, T, n_init, rng_at(k), tolerance=tolerance,
+                                warm_starts=warm))
+        seconds.append(time.perf_counter() - start)
+    for k in range(len(thetas) - 2, -1, -1):
+        start = time.perf_counter()
+        fits[k] = improve_fit(fits[k], T, [("next theta", fits[k + 1].coef)])
+        seconds[k] += time.perf_counter() - start
+    return LeakySweep(thetas, fits, np.asarray(max_rates), np.asarray(seconds))
 
 
 def pca_of(r: ArrayLike, d: int, active: ArrayLike) -> NDArray[np.float64]:
