@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from rnn_hypotheses.analysis.slowpoints import (
+    Dynamics,
     find_fixed_points,
     match_points,
     sample_initial_states,
@@ -96,13 +97,14 @@ def main(argv: list[str] | None = None) -> int:
     sim_net = dataclasses.replace(net, dt=DT, sigma=SIGMA)
     traj = constant_input_trajectories(sim_net, u, n_trials=64, n_steps=150, seed=args.seed + 1)
     X0 = sample_initial_states(traj, args.n_init, args.noise_scale, args.seed + 2)
-    params = tuple(np.asarray(x, dtype=np.float64) for x in (net.W_rec, net.W_in, net.b, u))
+    dynamics = Dynamics(net.W_rec, net.W_in, net.b, tau)
+    u = np.asarray(u, dtype=np.float64)
 
     t0 = time.perf_counter()
-    exact = find_fixed_points(*params, tau=tau, initial_states=X0, method="exact")
+    exact = find_fixed_points(dynamics, u, initial_states=X0, method="exact")
     t_exact = time.perf_counter() - t0
     t0 = time.perf_counter()
-    adam = find_fixed_points(*params, tau=tau, initial_states=X0, method="adam")
+    adam = find_fixed_points(dynamics, u, initial_states=X0, method="adam")
     t_adam = time.perf_counter() - t0
 
     exact_pts = exact.locations

@@ -12,6 +12,7 @@ import time
 
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.analysis.slowpoint_analysis import analyse_network, input_conditions
+from rnn_hypotheses.analysis.slowpoints import Dynamics
 from rnn_hypotheses.pipeline import job_log
 from rnn_hypotheses.seeding import rng_for
 
@@ -24,7 +25,6 @@ seed = int(network.meta["seed"])
 sim = artifacts.read_npz(snakemake.input.simulation, ["r", "inputs", "conditions", "kind"])
 # the schema fixes the decision task's two inputs and each decision_inputs pair to two values
 conditions = input_conditions(task, params.provenance["task_config"], cfg)
-W_rec = network.recurrent_weights(state)
 # Snakemake caps BLAS at the rule's threads through these variables; say what it got.
 blas = os.environ.get("OPENBLAS_NUM_THREADS", os.environ.get("OMP_NUM_THREADS", "unset"))
 log(f"{task}/{net} {state}: {len(conditions)} input conditions, "
@@ -32,7 +32,7 @@ log(f"{task}/{net} {state}: {len(conditions)} input conditions, "
     f"{snakemake.threads} thread(s) (BLAS threads {blas})")
 start = time.perf_counter()
 result = analyse_network(
-    W_rec, network.W_in, network.b, tau=network.tau, dt=network.dt, sigma=network.sigma,
+    Dynamics.of_network(network, state), dt=network.dt, sigma=network.sigma,
     trajectories=sim["r"], sim_inputs=sim["inputs"], sim_conditions=sim["conditions"],
     sim_kind=sim["kind"], conditions=conditions, cfg=cfg,
     rng=rng_for(task, seed, f"slowpoint_starts_{state}"), log=log)

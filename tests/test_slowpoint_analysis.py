@@ -20,7 +20,7 @@ from rnn_hypotheses.analysis.slowpoint_analysis import (
     slow_point_counts,
     spectrum_frame,
 )
-from rnn_hypotheses.analysis.slowpoints import enumerate_fixed_points, jacobian
+from rnn_hypotheses.analysis.slowpoints import Dynamics, enumerate_fixed_points
 from rnn_hypotheses.analysis.stats import CLAIMS_COLUMNS
 
 TAU, DT, SIGMA = 100.0, 10.0, 0.01
@@ -71,7 +71,7 @@ def network_result():
     sim_inputs = np.broadcast_to(np.nan_to_num(sim_conditions, nan=0.5), (n_time, 4, 1))
     conditions = [Condition("u=0.5", np.array([0.5])), Condition("u=0.8", np.array([0.8])),
                   Condition("u=0", np.zeros(1), autonomous=True)]
-    result = analyse_network(W, W_in, b, tau=TAU, dt=DT, sigma=SIGMA,
+    result = analyse_network(Dynamics(W, W_in, b, TAU), dt=DT, sigma=SIGMA,
                              trajectories=trajectories, sim_inputs=sim_inputs,
                              sim_conditions=sim_conditions, sim_kind=sim_kind,
                              conditions=conditions, cfg=CFG, rng=np.random.default_rng(2))
@@ -82,7 +82,7 @@ def test_analyse_network_finds_every_fixed_point(network_result):
     W, W_in, b, conditions, result = network_result
     exact = result.points[result.points["method"] == "exact"]
     for c, cond in enumerate(conditions):
-        truth = enumerate_fixed_points(W, W_in, b, cond.u, tau=TAU)
+        truth = enumerate_fixed_points(Dynamics(W, W_in, b, TAU), cond.u)
         row = result.conditions.loc[result.conditions["condition"] == c].iloc[0]
         assert row["n_fixed"] == len(truth)
         assert sorted(exact.loc[exact["condition"] == c, "kind"]) == sorted(truth.table["kind"])
@@ -115,7 +115,7 @@ def test_analyse_network_tables_and_arrays_agree(network_result):
         assert p.n_active == (m > 0).sum()
         assert p.speed == pytest.approx(np.linalg.norm(np.maximum(m, 0.0) - r) / TAU,
                                         rel=1e-9, abs=1e-15)
-        lam = np.linalg.eigvals(jacobian(r, W, W_in, b, u, tau=TAU))
+        lam = np.linalg.eigvals(Dynamics(W, W_in, b, TAU).jacobian(r, u))
         stored = arrays["eigenvalues"][p.location]
         gap = np.abs(lam[:, None] - stored[None, :])
         assert gap.min(axis=1).max() < 1e-12 and gap.min(axis=0).max() < 1e-12
@@ -143,7 +143,7 @@ def test_analyse_network_tables_and_arrays_agree(network_result):
         best = cands.sort_values(["n_hits", "point"], ascending=[False, True]).iloc[0]
         r = arrays["locations"][int(best["location"])]
         pattern = W @ r + W_in @ cond.u + b > 0
-        truth = enumerate_fixed_points(W, W_in, b, cond.u, tau=TAU)
+        truth = enumerate_fixed_points(Dynamics(W, W_in, b, TAU), cond.u)
         match = np.flatnonzero(np.abs(truth.locations - r).max(axis=1) < 1e-8)
         assert match.size == 1
         np.testing.assert_array_equal(truth.patterns[match[0]], pattern)

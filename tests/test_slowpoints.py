@@ -9,18 +9,14 @@ import pandas as pd
 import pytest
 
 from rnn_hypotheses.analysis.slowpoints import (
+    Dynamics,
     PointSet,
     enumerate_fixed_points,
     find_fixed_points,
     find_slow_points,
-    jacobian,
-    kinetic_energy,
-    kinetic_energy_grad,
-    kinetic_energy_hessian,
     match_points,
     sample_initial_states,
     trajectory_slow_steps,
-    velocity,
 )
 from rnn_hypotheses.network import Network
 from rnn_hypotheses.simulate import simulate
@@ -71,18 +67,18 @@ def test_derivatives_match_finite_differences():
     u = np.array([0.3, -0.7])
     R = _states_off_kinks(W, W_in, b, u, n_states=5, seed=4)
     h = 1e-6  # much smaller than the 1e-3 margin to the nearest kink
-    kw = {"tau": TAU}
-    grad = kinetic_energy_grad(R, W, W_in, b, u, **kw)
-    J = jacobian(R, W, W_in, b, u, **kw)
-    H = kinetic_energy_hessian(R, W, W_in, b, u, **kw)
+    dynamics = Dynamics(W, W_in, b, TAU)
+    grad = dynamics.kinetic_energy_grad(R, u)
+    J = dynamics.jacobian(R, u)
+    H = dynamics.kinetic_energy_hessian(R, u)
     assert grad.shape == (5, 8) and J.shape == (5, 8, 8) and H.shape == (5, 8, 8)
     for s, r in enumerate(R):
         E = np.eye(8) * h
         fd_grad = np.array(
             [
                 (
-                    kinetic_energy(r + e, W, W_in, b, u, **kw)
-                    - kinetic_energy(r - e, W, W_in, b, u, **kw)
+                    dynamics.kinetic_energy(r + e, u)
+                    - dynamics.kinetic_energy(r - e, u)
                 )
                 / (2 * h)
                 for e in E
@@ -92,7 +88,7 @@ def test_derivatives_match_finite_differences():
         # Column i of J is dF/dr_i.
         fd_J = np.stack(
             [
-                (velocity(r + e, W, W_in, b, u, **kw) - velocity(r - e, W, W_in, b, u, **kw))
+                (dynamics.velocity(r + e, u) - dynamics.velocity(r - e, u))
                 / (2 * h)
                 for e in E
             ],
@@ -102,8 +98,8 @@ def test_derivatives_match_finite_differences():
         fd_H = np.stack(
             [
                 (
-                    kinetic_energy_grad(r + e, W, W_in, b, u, **kw)
-                    - kinetic_energy_grad(r - e, W, W_in, b, u, **kw)
+                    dynamics.kinetic_energy_grad(r + e, u)
+                    - dynamics.kinetic_energy_grad(r - e, u)
                 )
                 / (2 * h)
                 for e in E
@@ -112,7 +108,7 @@ def test_derivatives_match_finite_differences():
         )
         np.testing.assert_allclose(H[s], fd_H, rtol=1e-6, atol=1e-14)
         # The report's formula: grad q = J^T F.
-        np.testing.assert_allclose(grad[s], J[s].T @ velocity(r, W, W_in, b, u, **kw))
+        np.testing.assert_allclose(grad[s], J[s].T @ dynamics.velocity(r, u))
 
 
 def test_velocity_is_the_noise_free_euler_increment():
@@ -122,8 +118,8 @@ def test_velocity_is_the_noise_free_euler_increment():
     dt = 10.0
     a = dt / TAU
     nxt = (1 - a) * r + a * np.maximum(r @ W.T + W_in @ u + b, 0.0)
-    np.testing.assert_allclose((nxt - r) / dt, velocity(r, W, W_in, b, u, tau=TAU))
-    assert kinetic_energy(r, W, W_in, b, u, tau=TAU).shape == (3, 4)
+    np.testing.assert_allclose((nxt - r) / dt, Dynamics(W, W_in, b, TAU).velocity(r, u))
+    assert Dynamics(W, W_in, b, TAU).kinetic_energy(r, u).shape == (3, 4)
 
 
 # --------------------------------------------------------------------------
@@ -163,10 +159,11 @@ def ground_truth_results():
     for kind, params in ALL_CASES:
         W, W_in, b, u = _case(kind, params)
         n = W.shape[0]
-        truth = enumerate_fixed_points(W, W_in, b, u, tau=TAU)
+        truth = enumerate_fixed_points(Dynamics(W, W_in, b, TAU), u)
         X0 = broad_states(512, n, seed=7)
-        exact = find_fixed_points(W, W_in, b, u, tau=TAU, initial_states=X0)
-        adam = find_fixed_points(W, W_in, b, u, tau=TAU, initial_states=X0[:128], method="adam")
+        exact = find_fixed_points(Dynamics(W, W_in, b, TAU), u, initial_states=X0)
+        adam = find_fixed_points(Dynamics(W, W_in, b, TAU), u, initial_states=X0[:128],
+                                 method="adam")
         rec, prec, _ = match_points(exact.locations, truth.locations, 1e-6)
         adam_pts = adam.locations[adam.table["converged"].to_numpy()]
         a_rec, a_prec, _ = match_points(adam_pts, truth.locations, 1e-3)
@@ -237,8 +234,8 @@ def test_linear_stable_network_has_exactly_one_fixed_point():
     W *= 0.8 / np.linalg.norm(W, 2)  # ||W|| < 1: relu(W r + c) is a contraction
     W_in, b = rng.normal(0.0, 0.5, (n, 2)), rng.normal(0.0, 0.5, n)
     u = np.array([0.5, -0.2])
-    truth = enumerate_fixed_points(W, W_in, b, u, tau=TAU)
-    found = find_fixed_points(W, W_in, b, u, tau=TAU, initial_states=broad_states(256, n, 0))
+    truth = enumerate_fixed_points(Dynamics(W, W_in, b, TAU), u)
+    found = find_fixed_points(Dynamics(W, W_in, b, TAU), u, initial_states=broad_states(256, n, 0))
     assert len(truth) == 1 and len(found) == 1
     assert found.table.loc[0, "kind"] == "stable"
     assert found.table.loc[0, "n_hits"] == 256
@@ -248,7 +245,7 @@ def test_linear_stable_network_has_exactly_one_fixed_point():
     W_pos = np.abs(W)
     W_pos *= 0.8 / np.linalg.norm(W_pos, 2)
     c = np.abs(b) + 0.1
-    lin = find_fixed_points(W_pos, W_in, c, tau=TAU, initial_states=broad_states(64, n, 1))
+    lin = find_fixed_points(Dynamics(W_pos, W_in, c, TAU), initial_states=broad_states(64, n, 1))
     assert len(lin) == 1 and lin.table.loc[0, "n_active"] == n
     np.testing.assert_allclose(lin.locations[0], np.linalg.solve(np.eye(n) - W_pos, c), atol=1e-12)
 
@@ -263,7 +260,8 @@ def test_classification_on_hand_made_2d_examples():
     W_in = np.zeros((2, 1))
     # Two independent self-exciting units, r = relu(2 r - 1/2): each has a
     # stable state at 0 and an unstable one at 1/2.
-    res = find_fixed_points(np.diag([2.0, 2.0]), W_in, [-0.5, -0.5], tau=TAU, initial_states=X0)
+    res = find_fixed_points(Dynamics(np.diag([2.0, 2.0]), W_in, [-0.5, -0.5], TAU),
+                            initial_states=X0)
     got = {tuple(np.round(p, 12)): k for p, k in zip(res.locations, res.table["kind"], strict=True)}
     assert got == {
         (0.0, 0.0): "stable",
@@ -279,7 +277,7 @@ def test_classification_on_hand_made_2d_examples():
     assert res.unstable_vectors.shape == (4, 2, 2)
     # Mutual inhibition: two stable winners and the saddle between them.
     W = np.array([[0.0, -2.0], [-2.0, 0.0]])
-    res = find_fixed_points(W, W_in, [1.0, 1.0], tau=TAU, initial_states=X0)
+    res = find_fixed_points(Dynamics(W, W_in, [1.0, 1.0], TAU), initial_states=X0)
     got = {tuple(np.round(p, 12)): k for p, k in zip(res.locations, res.table["kind"], strict=True)}
     third = round(1 / 3, 12)
     assert got == {(1.0, 0.0): "stable", (0.0, 1.0): "stable", (third, third): "saddle"}
@@ -294,8 +292,8 @@ def test_slow_point_at_a_ghost_of_a_saddle_node():
     W = np.diag([2.0, 0.0])
     W_in, b = np.zeros((2, 1)), np.array([0.4, 1.0])
     X0 = np.random.default_rng(0).uniform(-1.0, 2.0, (100, 2))
-    assert len(find_fixed_points(W, W_in, b, tau=TAU, initial_states=X0)) == 0
-    slow = find_slow_points(W, W_in, b, tau=TAU, initial_states=X0)
+    assert len(find_fixed_points(Dynamics(W, W_in, b, TAU), initial_states=X0)) == 0
+    slow = find_slow_points(Dynamics(W, W_in, b, TAU), initial_states=X0)
     assert len(slow) == 1
     np.testing.assert_allclose(slow.locations[0], [-0.2, 1.0], atol=1e-9)
     row = slow.table.iloc[0]
@@ -306,7 +304,7 @@ def test_slow_point_at_a_ghost_of_a_saddle_node():
 
 def test_slow_points_skip_fixed_points():
     W, W_in, b = random_network(8, 0.5, 1, seed=2)
-    slow = find_slow_points(W, W_in, b, tau=TAU, initial_states=broad_states(64, 8, 3))
+    slow = find_slow_points(Dynamics(W, W_in, b, TAU), initial_states=broad_states(64, 8, 3))
     assert len(slow) == 0 and slow.info["n_to_fixed_point"] == 64
 
 
@@ -322,7 +320,7 @@ def test_trajectory_scan_flags_settled_steps():
     net = Network(W_in, np.zeros((1, 10)), b, W, W, 1.0 - np.eye(10), 10.0, TAU, 0.0)
     r0 = np.abs(np.random.default_rng(0).normal(0.0, 1.0, (4, 10)))
     traj, _ = simulate(net, np.broadcast_to(u, (200, 4, 1)), r0=r0)
-    table = trajectory_slow_steps(traj, W, W_in, b, u, tau=TAU, dt=10.0, sigma=0.01)
+    table = trajectory_slow_steps(traj, Dynamics(W, W_in, b, TAU), u, dt=10.0, sigma=0.01)
     assert len(table) == 200 * 4
     late = table[table["time_index"] >= 190]
     early = table[table["time_index"] == 0]
@@ -339,7 +337,7 @@ def test_trajectory_scan_flags_settled_steps():
     assert table.attrs["speed_tol"] == pytest.approx(np.sqrt(2 * 0.01**2 / 0.1) / TAU)
     # Inputs given per (time, trial) give the same answer as a constant input.
     per_step = np.broadcast_to(u, (200, 4, 1))
-    same = trajectory_slow_steps(traj, W, W_in, b, per_step, tau=TAU, dt=10.0, sigma=0.01)
+    same = trajectory_slow_steps(traj, Dynamics(W, W_in, b, TAU), per_step, dt=10.0, sigma=0.01)
     pd.testing.assert_frame_equal(same, table)
 
 
@@ -359,7 +357,7 @@ def test_sample_initial_states_is_seeded_and_respects_mask():
 
 def test_point_set_arrays_save_without_pickle():
     W, W_in, b = winner_take_all(9, 3, seed=3)
-    res = find_fixed_points(W, W_in, b, tau=TAU, initial_states=broad_states(64, 9, 0))
+    res = find_fixed_points(Dynamics(W, W_in, b, TAU), initial_states=broad_states(64, 9, 0))
     assert isinstance(res, PointSet) and len(res) == len(res.table) > 1
     buf = io.BytesIO()
     np.savez(buf, **res.to_arrays())
@@ -373,4 +371,4 @@ def test_point_set_arrays_save_without_pickle():
 def test_enumeration_refuses_large_networks():
     W, W_in, b = random_network(13, 1.0, 1, seed=0)
     with pytest.raises(ValueError):
-        enumerate_fixed_points(W, W_in, b, tau=TAU)
+        enumerate_fixed_points(Dynamics(W, W_in, b, TAU))

@@ -43,6 +43,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from .slowpoints import (
+    Dynamics,
     PointSet,
     find_fixed_points,
     find_slow_points,
@@ -218,9 +219,9 @@ def dominant_stable(points: pd.DataFrame) -> pd.DataFrame:
     return order.groupby(keys, sort=True).head(1).reset_index(drop=True)
 
 
-def _scan(trajectories: np.ndarray, inputs: np.ndarray, trials: np.ndarray, W_rec: np.ndarray,
-          W_in: np.ndarray, b: np.ndarray, fixed: np.ndarray, *, tau: float, dt: float,
-          sigma: float, speed_tol: float) -> dict[str, float]:
+def _scan(trajectories: np.ndarray, inputs: np.ndarray, trials: np.ndarray,
+          dynamics: Dynamics, fixed: np.ndarray, *, dt: float, sigma: float,
+          speed_tol: float) -> dict[str, float]:
     """The report's trajectory scan on the trials held at one condition, summarised."""
     empty = {"scan_trials": 0, "scan_steps": 0, "scan_share_fixed": np.nan,
              "scan_share_fixed_fd": np.nan, "scan_share_slow": np.nan,
@@ -228,8 +229,8 @@ def _scan(trajectories: np.ndarray, inputs: np.ndarray, trials: np.ndarray, W_re
     if trials.size == 0:
         return empty
     X = trajectories[:, trials].astype(float)
-    steps = trajectory_slow_steps(X, W_rec, W_in, b, inputs[:, trials].astype(float),
-                                  tau=tau, dt=dt, sigma=sigma, speed_tol=speed_tol)
+    steps = trajectory_slow_steps(X, dynamics, inputs[:, trials].astype(float),
+                                  dt=dt, sigma=sigma, speed_tol=speed_tol)
     flagged = steps["is_fixed"].to_numpy()
     distance = np.nan
     if flagged.any() and len(fixed):
@@ -245,11 +246,8 @@ def _scan(trajectories: np.ndarray, inputs: np.ndarray, trials: np.ndarray, W_re
 
 
 def analyse_network(
-    W_rec: np.ndarray,
-    W_in: np.ndarray,
-    b: np.ndarray,
+    dynamics: Dynamics,
     *,
-    tau: float,
     dt: float,
     sigma: float,
     trajectories: np.ndarray,
@@ -265,12 +263,10 @@ def analyse_network(
 
     Parameters
     ----------
-    W_rec : ndarray, shape (N, N)
-        The state's recurrent weights (W_rec_init or W_rec).
-    W_in : ndarray, shape (N, n_inputs)
-    b : ndarray, shape (N,)
-    tau, dt : float
-        Time constant and Euler step, ms.
+    dynamics : Dynamics
+        The network in one state (W_rec_init or W_rec), its W_in, b and tau.
+    dt : float
+        Euler step, ms.
     sigma : float
         The report's noise strength (sets the noise-level tolerances).
     trajectories : ndarray, shape (time, trial, N)
@@ -303,9 +299,8 @@ def analyse_network(
     if unknown or "exact" not in methods:
         raise ValueError(f"slowpoints.methods must include 'exact' and be drawn from "
                          f"{METHODS}; got {methods}")
-    W = np.asarray(W_rec, dtype=float)
-    n = W.shape[0]
-    n_in = np.asarray(W_in).shape[1]
+    n, n_in = dynamics.W_in.shape
+    tau = dynamics.tau
     speed_tol = cfg["slow_speed_factor"] * noise_speed(sigma, dt, tau)
     # q of a state whose RMS speed per unit equals the tolerance: slower than the noise.
     q_max = 0.5 * n * speed_tol**2
@@ -316,15 +311,14 @@ def analyse_network(
         X0 = sample_initial_states(trajectories, int(cfg["n_initial_states"]),
                                    float(cfg["initial_noise"]), rng)
         found: dict[str, PointSet] = {}
-        found["exact"] = find_fixed_points(W, W_in, b, cond.u, tau=tau, initial_states=X0,
-                                           method="exact")
+        found["exact"] = find_fixed_points(dynamics, cond.u, initial_states=X0, method="exact")
         if "slow" in methods:
             region = float(cfg["slow_region_tol"])
-            found["slow"] = find_slow_points(W, W_in, b, cond.u, tau=tau, initial_states=X0,
+            found["slow"] = find_slow_points(dynamics, cond.u, initial_states=X0,
                                              cluster_tol=region, tol_unique=region,
                                              q_max=q_max, max_iter=int(cfg["slow_max_iter"]))
         if "adam" in methods:
-            found["adam"] = find_fixed_points(W, W_in, b, cond.u, tau=tau, initial_states=X0,
+            found["adam"] = find_fixed_points(dynamics, cond.u, initial_states=X0,
                                               method="adam")
         for method in METHODS:
             if method in found:
@@ -349,8 +343,8 @@ def analyse_network(
             adam = found["adam"]
             row.update(n_adam=int(adam.table["converged"].sum()),
                        adam_s=adam.info["elapsed_s"])
-        row.update(_scan(trajectories, sim_inputs, trials, W, W_in, b, exact.locations,
-                         tau=tau, dt=dt, sigma=sigma, speed_tol=speed_tol))
+        row.update(_scan(trajectories, sim_inputs, trials, dynamics, exact.locations,
+                         dt=dt, sigma=sigma, speed_tol=speed_tol))
         rows.append(row)
         if log is not None:
             slow = (f", {row['n_slow']} slow regions in {row['slow_s']:.1f} s"
