@@ -1,7 +1,7 @@
 """Snakemake entry point: Figure 4 (rule fig04_mean_weight)."""
 
-from rnn_hypotheses.analysis.training_change import step_band
 from rnn_hypotheses.figures.fig04_mean_weight import mean_weight_figure
+from rnn_hypotheses.figures.frames import step_band
 from rnn_hypotheses.figures.style import save_figure
 from rnn_hypotheses.pipeline import gather_parquet, job_log
 

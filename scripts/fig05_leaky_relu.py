@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from rnn_hypotheses.analysis.latent import leaky_relu_curves, theta_grid
+from rnn_hypotheses.analysis.latent import theta_grid
 from rnn_hypotheses.figures.fig05_leaky_relu import leaky_relu_figure
+from rnn_hypotheses.figures.frames import leaky_relu_curves
 from rnn_hypotheses.figures.style import save_figure
 from rnn_hypotheses.pipeline import job_log
 

@@ -1,8 +1,8 @@
 """Snakemake entry point: Figure 7 (rule fig07_weight_changes)."""
 
 from rnn_hypotheses import artifacts
-from rnn_hypotheses.analysis.training_change import eigenvalue_frame, pooled_histogram
 from rnn_hypotheses.figures.fig07_weight_changes import weight_changes_figure
+from rnn_hypotheses.figures.frames import eigenvalue_frame, pooled_histogram
 from rnn_hypotheses.figures.style import save_figure
 from rnn_hypotheses.pipeline import gather_parquet, job_log
 

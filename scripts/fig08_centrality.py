@@ -1,7 +1,7 @@
 """Snakemake entry point: Figure 8 (rule fig08_centrality)."""
 
-from rnn_hypotheses.analysis.training_change import typical_network
 from rnn_hypotheses.figures.fig08_centrality import centrality_figure
+from rnn_hypotheses.figures.frames import typical_network
 from rnn_hypotheses.figures.style import save_figure
 from rnn_hypotheses.pipeline import gather_parquet, job_log
 

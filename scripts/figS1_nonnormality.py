@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from rnn_hypotheses.analysis.training_change import step_band
 from rnn_hypotheses.figures.figS1_nonnormality import NORMS, nonnormality_figure
+from rnn_hypotheses.figures.frames import step_band
 from rnn_hypotheses.figures.style import save_figure
 from rnn_hypotheses.pipeline import gather_parquet, job_log
 

@@ -7,8 +7,8 @@ that state (latent_{state}.npz, the projection of Figures 2 and 3).
 import pandas as pd
 
 from rnn_hypotheses import artifacts
-from rnn_hypotheses.analysis.slowpoint_analysis import latent_view
 from rnn_hypotheses.figures.figS4_fixed_points import fixed_points_figure
+from rnn_hypotheses.figures.frames import latent_view
 from rnn_hypotheses.figures.style import save_figure
 from rnn_hypotheses.pipeline import job_log
 

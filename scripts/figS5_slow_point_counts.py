@@ -3,13 +3,9 @@
 import pandas as pd
 
 from rnn_hypotheses import artifacts
-from rnn_hypotheses.analysis.slowpoint_analysis import (
-    COUNT_QUANTITIES,
-    PER_SECOND,
-    colour_value,
-    spectrum_frame,
-)
+from rnn_hypotheses.analysis.slowpoint_analysis import COUNT_QUANTITIES, PER_SECOND
 from rnn_hypotheses.figures.figS5_slow_point_counts import slow_point_counts_figure
+from rnn_hypotheses.figures.frames import colour_value, spectrum_frame
 from rnn_hypotheses.figures.style import save_figure
 from rnn_hypotheses.pipeline import gather_parquet, job_log
 

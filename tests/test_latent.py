@@ -10,6 +10,7 @@ from rnn_hypotheses.analysis import latent as L
 from rnn_hypotheses.analysis.dca import DynamicalComponentsAnalysis
 from rnn_hypotheses.analysis.stats import CLAIMS_COLUMNS
 from rnn_hypotheses.analysis.subspaces import principal_angles
+from rnn_hypotheses.figures import frames
 from rnn_hypotheses.network import initialise_network
 from rnn_hypotheses.seeding import rng_for
 from rnn_hypotheses.simulate import simulate, simulation_noise
@@ -185,7 +186,7 @@ def test_improve_fit_keeps_the_higher_optimum():
 def test_theta_grid_and_curves():
     thetas = L.theta_grid(7)
     assert thetas[0] == 0 and thetas[-1] == pytest.approx(np.pi / 4) and len(thetas) == 7
-    curves = L.leaky_relu_curves(thetas[[0, -1]], np.array([-1.0, 2.0]))
+    curves = frames.leaky_relu_curves(thetas[[0, -1]], np.array([-1.0, 2.0]))
     assert curves["y"].tolist() == pytest.approx([0.0, 2.0, -1.0, 2.0])
 
 

@@ -13,15 +13,14 @@ from rnn_hypotheses.analysis.slowpoint_analysis import (
     dominant_stable,
     expansion_rate,
     input_conditions,
-    latent_view,
     network_statistics,
     noise_speed,
     slow_point_claims,
     slow_point_counts,
-    spectrum_frame,
 )
 from rnn_hypotheses.analysis.slowpoints import Dynamics, enumerate_fixed_points
 from rnn_hypotheses.analysis.stats import CLAIMS_COLUMNS
+from rnn_hypotheses.figures.frames import latent_view, spectrum_frame
 
 TAU, DT, SIGMA = 100.0, 10.0, 0.01
 CFG = {"n_initial_states": 256, "initial_noise": 0.05, "decision_inputs": [[0.4, 0.8]],

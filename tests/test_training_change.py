@@ -10,6 +10,7 @@ from rnn_hypotheses.analysis import connectivity as C
 from rnn_hypotheses.analysis import training_change as T
 from rnn_hypotheses.analysis.stats import CLAIMS_COLUMNS
 from rnn_hypotheses.evaluate import loss_batch, task_loss
+from rnn_hypotheses.figures import frames
 from rnn_hypotheses.network import Network, initialise_network
 
 
@@ -95,7 +96,7 @@ def test_change_histogram_counts_every_weight_and_unchanged_ones_apart():
     assert h.loc[0, "bin_low"] == 0 and h.loc[0, "count"] == 17
     assert h["count"].iloc[-1] == 1
     assert h["fraction"].sum() == pytest.approx(1.0)
-    pooled = T.pooled_histogram(pd.concat([h.assign(task="a"), h.assign(task="a")]))
+    pooled = frames.pooled_histogram(pd.concat([h.assign(task="a"), h.assign(task="a")]))
     assert pooled["count"].sum() == 40
     assert pooled["fraction"].sum() == pytest.approx(1.0)
 
@@ -114,7 +115,7 @@ def test_eigenvalue_pairs_rank_growth():
     partner = {round(float(e.real), 6): round(float(f.real), 6)
                for e, f in zip(p["eig_init"], p["eig_final"], strict=True)}
     assert partner == {0.5: 0.45, -0.3: -0.6, 0.1: 0.3, 0.8: 0.9}
-    frame = T.eigenvalue_frame(["t"], ["n"], [p], marked=2)
+    frame = frames.eigenvalue_frame(["t"], ["n"], [p], marked=2)
     assert frame["marked"].sum() == 2
     assert set(frame.loc[frame["marked"], "re_init"].round(6)) == {-0.3, 0.1}
 
@@ -172,7 +173,7 @@ def test_step_band_carries_a_stopped_network_forward():
         "step": [0, 10, 20, 0, 15],  # n1 stopped early, off the common grid
         "value": [1.0, 2.0, 3.0, 1.0, 5.0],
     })
-    band = T.step_band(frame, "value").set_index("step")
+    band = frames.step_band(frame, "value").set_index("step")
     assert list(band.index) == [0, 10, 15, 20]
     assert band.loc[10, "mean"] == pytest.approx(1.5)  # n1 still at its step-0 value
     assert band.loc[15, "mean"] == pytest.approx(3.5)  # n0 carried from step 10
@@ -183,7 +184,7 @@ def test_step_band_carries_a_stopped_network_forward():
 
 def test_typical_network_is_the_median_one():
     summary = pd.DataFrame({"task": "a", "net": ["n0", "n1", "n2"], "rho": [0.1, 0.5, 0.9]})
-    assert T.typical_network(summary, "rho") == {"a": "n1"}
+    assert frames.typical_network(summary, "rho") == {"a": "n1"}
 
 
 # ----------------------------------------------------------------------------- claims

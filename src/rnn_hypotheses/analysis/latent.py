@@ -28,7 +28,6 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from ..simulate import leaky_relu
 from .dca import DynamicalComponentsAnalysis, cross_covariances, predictive_information
 from .subspaces import orthonormal_basis, pca_basis, principal_angles, vector_subspace_angle
 
@@ -43,7 +42,6 @@ __all__ = [
     "fit_dca",
     "improve_fit",
     "latent_claims",
-    "leaky_relu_curves",
     "network_table",
     "pca_of",
     "random_subspace_angles",
@@ -62,26 +60,6 @@ def theta_grid(n: int) -> NDArray[np.float64]:
     if n < 2:
         raise ValueError(f"need at least two angles, got {n}")
     return np.linspace(0.0, np.pi / 4, n)
-
-
-def leaky_relu_curves(thetas: ArrayLike, x: ArrayLike) -> pd.DataFrame:
-    """The activation of every leaky-ReLU angle on a grid of pre-activations (Fig. 5).
-
-    Parameters
-    ----------
-    thetas : array, shape (k,)
-        Angles in radians.
-    x : array, shape (m,)
-        Pre-activations (dimensionless).
-
-    Returns
-    -------
-    DataFrame with k * m rows: theta, slope (tan theta below zero), x, y.
-    """
-    x = np.asarray(x, dtype=float)
-    rows = [pd.DataFrame({"theta": float(t), "slope": float(np.tan(t)), "x": x,
-                          "y": leaky_relu(x, float(t))}) for t in np.asarray(thetas, float)]
-    return pd.concat(rows, ignore_index=True)
 
 
 def condition_groups(task: str, conditions: ArrayLike, kind: ArrayLike

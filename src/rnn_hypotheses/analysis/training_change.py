@@ -24,7 +24,7 @@ from ..evaluate import loss_batch, task_loss
 from ..network import Network
 from . import centrality as Z
 from . import connectivity as C
-from .stats import ALPHA, Alternative, Kind, band, claim_row, claims_table
+from .stats import ALPHA, Alternative, Kind, claim_row, claims_table
 
 __all__ = [
     "CHANGE_BIN_EDGES",
@@ -33,15 +33,11 @@ __all__ = [
     "centrality_table",
     "change_histogram",
     "connectivity_claims",
-    "eigenvalue_frame",
     "eigenvalue_pairs",
     "low_rank_table",
     "network_summary",
     "nonnormality_table",
-    "pooled_histogram",
     "random_perturbation_growth",
-    "step_band",
-    "typical_network",
 ]
 
 CHANGE_BIN_EDGES: NDArray[np.float64] = np.logspace(-7, 1, 81)
@@ -313,129 +309,6 @@ def low_rank_table(
 
 
 # ----------------------------------------------------------------------------- across networks
-
-
-def step_band(
-    frame: pd.DataFrame,
-    value: str,
-    *,
-    by: str = "task",
-    net: str = "net",
-    step: str = "step",
-    n_boot: int = 2000,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """Mean over networks of a training trajectory, with a 95% bootstrap interval per step.
-
-    Networks stop training at different steps (early stopping); a stopped
-    network's weights no longer change, so its last value is carried forward to
-    the last step of its group. Between logged steps (a network's final step is
-    generally off the common grid) the previous value is carried forward too.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        Columns ``by``, ``net``, ``step`` and ``value``; one row per logged step of
-        each network.
-    value : str
-        Column to summarise.
-    by, net, step : str
-        Grouping column (e.g. task), network column, step column.
-    n_boot, seed
-        Bootstrap resamples per step and seed (:func:`.stats.band`).
-
-    Returns
-    -------
-    DataFrame: ``by``, ``step`` (named as the argument), mean, ci_low, ci_high, n
-    (networks at that step).
-    """
-    filled = []
-    for group, part in frame.groupby(by, sort=True):
-        wide = part.pivot_table(index=step, columns=net, values=value, aggfunc="last")
-        wide = wide.sort_index().ffill()
-        # long again, one row per (step, network), networks in column order per step
-        long = wide.stack(future_stack=True).rename(value).reset_index(level=step)
-        filled.append(long.assign(**{by: group})[[by, step, value]])
-    long = pd.concat(filled) if filled else pd.DataFrame(columns=[by, step, value])
-    out = band(long, [by, step], value, n_boot=n_boot, seed=seed)
-    out[step] = out[step].map(int)
-    return out
-
-
-def pooled_histogram(frame: pd.DataFrame, *, by: str = "task") -> pd.DataFrame:
-    """Add up per-network histograms of :func:`change_histogram` within each group.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        Columns ``by``, bin_low, bin_high, count; the same bins for every network.
-
-    Returns
-    -------
-    DataFrame: ``by``, bin_low, bin_high, count, fraction (of the group's weights).
-    """
-    pooled = frame.groupby([by, "bin_low", "bin_high"], as_index=False, sort=True)["count"].sum()
-    pooled["fraction"] = pooled["count"] / pooled.groupby(by)["count"].transform("sum")
-    return pooled
-
-
-def eigenvalue_frame(
-    tasks: Sequence[str],
-    nets: Sequence[str],
-    pairs: Sequence[dict[str, NDArray]],
-    marked: int = 3,
-) -> pd.DataFrame:
-    """Long table of paired eigenvalues of many networks, for Figure 7.
-
-    Parameters
-    ----------
-    tasks, nets : sequences of str, length M
-        Task and network of each entry of ``pairs``.
-    pairs : sequence of dicts from :func:`eigenvalue_pairs`
-    marked : int
-        Per network, the eigenvalues with growth rank below this are marked.
-
-    Returns
-    -------
-    DataFrame: task, net, re_init, im_init, re_final, im_final, magnitude_change,
-    growth_rank, marked (bool).
-    """
-    rows = []
-    for task, net, p in zip(tasks, nets, pairs, strict=True):
-        rows.append(pd.DataFrame({
-            "task": task,
-            "net": net,
-            "re_init": p["eig_init"].real,
-            "im_init": p["eig_init"].imag,
-            "re_final": p["eig_final"].real,
-            "im_final": p["eig_final"].imag,
-            "magnitude_change": p["magnitude_change"],
-            "growth_rank": p["growth_rank"],
-            "marked": p["growth_rank"] < marked,
-        }))
-    return pd.concat(rows, ignore_index=True)
-
-
-def typical_network(summary: pd.DataFrame, column: str, *, by: str = "task") -> dict[str, str]:
-    """Per group, the network whose ``column`` is closest to the group's median.
-
-    Used to pick the one network a figure highlights; ties go to the first
-    network in name order.
-
-    Returns
-    -------
-    dict: group -> network name.
-    """
-    out = {}
-    for group, part in summary.sort_values("net").groupby(by):
-        x = part[column].to_numpy(dtype=float)
-        finite = np.isfinite(x)
-        if not finite.any():
-            out[group] = str(part["net"].iloc[0])
-            continue
-        distance = np.where(finite, np.abs(x - np.median(x[finite])), np.inf)
-        out[group] = str(part["net"].iloc[int(np.argmin(distance))])
-    return out
 
 
 # ----------------------------------------------------------------------------- claims
