@@ -41,15 +41,19 @@ def compared_files(root: Path) -> set[Path]:
     return files
 
 
-def npz_differences(a: Path, b: Path, values_only: bool = False) -> list[str]:
+def stored_config(path: Path) -> dict:
+    """The config an artifact was written with."""
+    if path.suffix == ".npz":
+        return artifacts.npz_config(artifacts.read_npz(path))
+    return artifacts.parquet_config(path)
+
+
+def npz_differences(a: Path, b: Path) -> list[str]:
     left, right = artifacts.read_npz(a), artifacts.read_npz(b)
-    found = []
-    if not values_only and artifacts.npz_config(left) != artifacts.npz_config(right):
-        found.append("stored config differs")
-    left.pop(artifacts.CONFIG_KEY, None)
-    right.pop(artifacts.CONFIG_KEY, None)
-    if set(left) != set(right):
-        found.append(f"fields {sorted(set(left) ^ set(right))} in only one")
+    for arrays in (left, right):
+        arrays.pop(artifacts.CONFIG_KEY, None)
+    found = [f"fields {sorted(set(left) ^ set(right))} in only one"] if set(left) != set(
+        right) else []
     for key in sorted(set(left) & set(right)):
         x, y = left[key], right[key]
         if x.dtype != y.dtype or x.shape != y.shape:
@@ -59,21 +63,17 @@ def npz_differences(a: Path, b: Path, values_only: bool = False) -> list[str]:
     return found
 
 
-def parquet_differences(a: Path, b: Path, values_only: bool = False) -> list[str]:
+def parquet_differences(a: Path, b: Path) -> list[str]:
     left, right = artifacts.read_parquet(a), artifacts.read_parquet(b)
-    found = []
-    if not values_only and artifacts.parquet_config(a) != artifacts.parquet_config(b):
-        found.append("stored config differs")
     if list(left.columns) != list(right.columns):
-        return [*found, f"columns {list(left.columns)} against {list(right.columns)}"]
+        return [f"columns {list(left.columns)} against {list(right.columns)}"]
     kept = [c for c in left.columns if not TIMING_COLUMN.search(str(c))]
     left, right = left[kept], right[kept]
     if not left.dtypes.equals(right.dtypes):
-        found.append("column dtypes differ")
-    elif not left.equals(right):
-        differing = [c for c in kept if not left[c].equals(right[c])]
-        found.append(f"values differ in {differing}")
-    return found
+        return ["column dtypes differ"]
+    if not left.equals(right):
+        return [f"values differ in {[c for c in kept if not left[c].equals(right[c])]}"]
+    return []
 
 
 def compare(before: Path, after: Path, values_only: bool = False) -> tuple[int, list[str]]:
@@ -82,9 +82,11 @@ def compare(before: Path, after: Path, values_only: bool = False) -> tuple[int, 
     report = [f"only in {before}: {p}" for p in sorted(first - second)]
     report += [f"only in {after}: {p}" for p in sorted(second - first)]
     for relative in sorted(first & second):
+        a, b = before / relative, after / relative
+        if not values_only and stored_config(a) != stored_config(b):
+            report.append(f"{relative}: stored config differs")
         differ = npz_differences if relative.suffix == ".npz" else parquet_differences
-        report += [f"{relative}: {line}"
-                   for line in differ(before / relative, after / relative, values_only)]
+        report += [f"{relative}: {line}" for line in differ(a, b)]
     return len(first & second), report
 
 
