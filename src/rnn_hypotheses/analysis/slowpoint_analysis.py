@@ -45,6 +45,7 @@ from numpy.typing import ArrayLike, NDArray
 from .slowpoints import (
     Dynamics,
     PointSet,
+    SlowSearch,
     find_fixed_points,
     find_slow_points,
     noise_speed,
@@ -311,9 +312,9 @@ def analyse_network(
         found["exact"] = find_fixed_points(dynamics, cond.u, initial_states=X0, method="exact")
         if "slow" in methods:
             region = float(cfg["slow_region_tol"])
-            found["slow"] = find_slow_points(dynamics, cond.u, initial_states=X0,
-                                             cluster_tol=region, tol_unique=region,
-                                             q_max=q_max, max_iter=int(cfg["slow_max_iter"]))
+            search = SlowSearch(tol_unique=region, max_iter=int(cfg["slow_max_iter"]),
+                                cluster_tol=region, q_max=q_max)
+            found["slow"] = find_slow_points(dynamics, cond.u, initial_states=X0, search=search)
         if "adam" in methods:
             found["adam"] = find_fixed_points(dynamics, cond.u, initial_states=X0,
                                               method="adam")

@@ -34,15 +34,17 @@ states and the report's trajectory scan).
 
 from .adam import ADAM_DEFAULTS
 from .dynamics import Dynamics
-from .exact import enumerate_fixed_points, find_fixed_points
+from .exact import ExactSearch, enumerate_fixed_points, find_fixed_points
 from .points import PointSet, match_points
 from .sampling import noise_speed, sample_initial_states, trajectory_slow_steps
-from .slow import find_slow_points
+from .slow import SlowSearch, find_slow_points
 
 __all__ = [
     "ADAM_DEFAULTS",
     "Dynamics",
+    "ExactSearch",
     "PointSet",
+    "SlowSearch",
     "enumerate_fixed_points",
     "find_fixed_points",
     "find_slow_points",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -336,18 +337,43 @@ def _exact_search(
     return pts, hits, info
 
 
+@dataclass(frozen=True)
+class ExactSearch:
+    """Settings of the exact fixed-point search (:func:`find_fixed_points`).
+
+    Attributes
+    ----------
+    residual_tol : float
+        Largest |F| (1/ms) accepted as a fixed point.
+    max_pattern_steps : int
+        Longest pattern chain before it is treated as cycling (Newton chains that
+        converge do so in a few steps).
+    max_fallback_steps : int
+        Damped Newton iterations for states whose chain cycles.
+    max_fallback_states : int
+        At most this many such states (evenly spread) get the fallback.
+    max_explored : int
+        Fixed points whose neighbouring patterns seed further chains (breadth
+        first, including points found that way): every single-unit flip, and every
+        pair among the 12 units nearest their kink. Costs up to N + 66 chains per
+        point; 0 turns the exploration off.
+    """
+
+    residual_tol: float = 1e-10
+    max_pattern_steps: int = 30
+    max_fallback_steps: int = 50
+    max_fallback_states: int = 64
+    max_explored: int = 64
+
+
 def find_fixed_points(
     dynamics: Dynamics,
     u: np.ndarray | None = None,
     *,
     initial_states: np.ndarray,
-    tol_unique: float | None = None,
     method: Literal["exact", "adam"] = "exact",
-    residual_tol: float = 1e-10,
-    max_pattern_steps: int = 30,
-    max_fallback_steps: int = 50,
-    max_fallback_states: int = 64,
-    max_explored: int = 64,
+    tol_unique: float | None = None,
+    search: ExactSearch = ExactSearch(),
     adam_options: Mapping[str, float] | None = None,
 ) -> PointSet:
     """Fixed points of the noise-free dynamics at constant input ``u``.
@@ -355,7 +381,7 @@ def find_fixed_points(
     ``method="exact"`` (default) iterates, from each initial state, pattern
     -> linear solve ``(I - D W_rec) r = D (W_in u + b)`` -> pattern of the
     solution until a pattern repeats; a solution whose residual
-    ``|F(r)| <= residual_tol`` is a fixed point, exact to rounding.  Solves
+    ``|F(r)| <= search.residual_tol`` is a fixed point, exact to rounding.  Solves
     are memoised by pattern, so initial states that share a pattern, and
     chains that merge, cost nothing more.  Where the iteration cycles, a
     damped Newton descent of |F| from the initial state (with Euler steps
@@ -382,21 +408,8 @@ def find_fixed_points(
     tol_unique : float, optional
         Points closer than this in every unit are one point.  Defaults to
         1e-6 for "exact" and 1e-3 (FixedPointFinder's value) for "adam".
-    method : {"exact", "adam"}
-    residual_tol : float, default 1e-10
-        Largest |F| (1/ms) accepted as a fixed point by the exact method.
-    max_pattern_steps : int, default 30
-        Longest pattern chain before it is treated as cycling (Newton
-        chains that converge do so in a few steps).
-    max_fallback_steps : int, default 50
-        Damped Newton iterations for states whose chain cycles.
-    max_fallback_states : int, default 64
-        At most this many such states (evenly spread) get the fallback.
-    max_explored : int, default 64
-        Fixed points whose neighbouring patterns seed further chains
-        (breadth first, including points found that way): every single-unit
-        flip, and every pair among the 12 units nearest their kink.  Costs up
-        to N + 66 chains per point; 0 turns the exploration off.
+    search : ExactSearch
+        Settings of the exact method.
     adam_options : mapping, optional
         Overrides of `ADAM_DEFAULTS` (``tol_q``, ``tol_dq``, ``max_iters``,
         ``learning_rate``, ``epsilon``, ``beta1``, ``beta2``, ``dt`` in ms,
@@ -411,6 +424,7 @@ def find_fixed_points(
     t0 = time.perf_counter()
     W, tau = dynamics.W_rec, dynamics.tau
     c = dynamics.drive(u)
+    residual_tol = search.residual_tol
     X0 = np.atleast_2d(np.asarray(initial_states, dtype=float))
     if X0.shape[1] != W.shape[0]:
         raise ValueError(f"initial_states has {X0.shape[1]} units, W_rec has {W.shape[0]}")
@@ -422,10 +436,10 @@ def find_fixed_points(
             tau,
             X0,
             residual_tol,
-            max_pattern_steps,
-            max_fallback_steps,
-            max_fallback_states,
-            max_explored,
+            search.max_pattern_steps,
+            search.max_fallback_steps,
+            search.max_fallback_states,
+            search.max_explored,
         )
         pts, hits = _dedupe(pts, hits, tol)
         converged = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import linalg as sla
@@ -63,19 +64,47 @@ def _polish(
     return r, False
 
 
+@dataclass(frozen=True)
+class SlowSearch:
+    """Settings of the slow-point search (:func:`find_slow_points`).
+
+    Attributes
+    ----------
+    tol_unique : float
+        Merge radius for the final minima (max-abs, rate units).
+    residual_tol : float
+        End points with |F| at or below this (1/ms) are fixed points, dropped.
+    max_iter : int
+        Descent iterations in stage 1 and polishing steps per round.
+    n_rounds : int
+        Stationarity tests (and escapes) per group.
+    stationarity_tol : float
+        A point is a minimum when its smallest gradient norm is below
+        ``stationarity_tol * |F| * (1 + ||W_rec||_2) / tau`` (scale-free).
+    kink_tol : float
+        Units with ``|m_i| <= kink_tol * (1 + max |m|)`` sit on their kink.
+    cluster_tol : float
+        Stalled descents closer than this are polished once, together.
+    q_max : float, optional
+        Drop minima with q above this (1/ms^2).
+    """
+
+    tol_unique: float = 1e-6
+    residual_tol: float = 1e-10
+    max_iter: int = 100
+    n_rounds: int = 5
+    stationarity_tol: float = 1e-6
+    kink_tol: float = 1e-9
+    cluster_tol: float = 1e-3
+    q_max: float | None = None
+
+
 def find_slow_points(
     dynamics: Dynamics,
     u: np.ndarray | None = None,
     *,
     initial_states: np.ndarray,
-    tol_unique: float = 1e-6,
-    residual_tol: float = 1e-10,
-    max_iter: int = 100,
-    n_rounds: int = 5,
-    stationarity_tol: float = 1e-6,
-    kink_tol: float = 1e-9,
-    cluster_tol: float = 1e-3,
-    q_max: float | None = None,
+    search: SlowSearch = SlowSearch(),
 ) -> PointSet:
     """Local minima of q with q > 0 (slow points that are not fixed points).
 
@@ -102,23 +131,8 @@ def find_slow_points(
     ----------
     dynamics, u, initial_states
         As in `find_fixed_points`.
-    tol_unique : float, default 1e-6
-        Merge radius for the final minima (max-abs, rate units).
-    residual_tol : float, default 1e-10
-        End points with |F| at or below this (1/ms) are fixed points, dropped.
-    max_iter : int, default 100
-        Descent iterations in stage 1 and polishing steps per round.
-    n_rounds : int, default 5
-        Stationarity tests (and escapes) per group.
-    stationarity_tol : float, default 1e-6
-        A point is a minimum when its smallest gradient norm is below
-        ``stationarity_tol * |F| * (1 + ||W_rec||_2) / tau`` (scale-free).
-    kink_tol : float, default 1e-9
-        Units with ``|m_i| <= kink_tol * (1 + max |m|)`` sit on their kink.
-    cluster_tol : float, default 1e-3
-        Stalled descents closer than this are polished once, together.
-    q_max : float, optional
-        Drop minima with q above this (1/ms^2).
+    search : SlowSearch
+        Settings of the search.
 
     Returns
     -------
@@ -131,6 +145,9 @@ def find_slow_points(
     t0 = time.perf_counter()
     W, tau = dynamics.W_rec, dynamics.tau
     c = dynamics.drive(u)
+    tol_unique, residual_tol, max_iter = search.tol_unique, search.residual_tol, search.max_iter
+    n_rounds, stationarity_tol = search.n_rounds, search.stationarity_tol
+    kink_tol, cluster_tol, q_max = search.kink_tol, search.cluster_tol, search.q_max
     R = np.atleast_2d(np.asarray(initial_states, dtype=float)).copy()
     n_init, n = R.shape
     engine = _PatternNewton(W, c, tau, residual_tol)
