@@ -11,7 +11,11 @@ import os
 import time
 
 from rnn_hypotheses import artifacts
-from rnn_hypotheses.analysis.slowpoint_analysis import analyse_network, input_conditions
+from rnn_hypotheses.analysis.slowpoint_analysis import (
+    SlowPointSettings,
+    analyse_network,
+    input_conditions,
+)
 from rnn_hypotheses.analysis.slowpoints import Dynamics
 from rnn_hypotheses.pipeline import job_log
 from rnn_hypotheses.seeding import rng_for
@@ -34,7 +38,8 @@ start = time.perf_counter()
 result = analyse_network(
     Dynamics.of_network(network, state), dt=network.dt, sigma=network.sigma,
     trajectories=sim["r"], sim_inputs=sim["inputs"], sim_conditions=sim["conditions"],
-    sim_kind=sim["kind"], conditions=conditions, cfg=cfg,
+    sim_kind=sim["kind"], conditions=conditions,
+    settings=SlowPointSettings.from_config(cfg),
     rng=rng_for(task, seed, f"slowpoint_starts_{state}"), log=log)
 log(f"{task}/{net} {state}: {len(result.points)} points in {time.perf_counter() - start:.1f} s")
 

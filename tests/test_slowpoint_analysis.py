@@ -9,6 +9,7 @@ import pytest
 from rnn_hypotheses.analysis.slowpoint_analysis import (
     COUNT_QUANTITIES,
     Condition,
+    SlowPointSettings,
     analyse_network,
     dominant_stable,
     expansion_rate,
@@ -73,7 +74,9 @@ def network_result():
     result = analyse_network(Dynamics(W, W_in, b, TAU), dt=DT, sigma=SIGMA,
                              trajectories=trajectories, sim_inputs=sim_inputs,
                              sim_conditions=sim_conditions, sim_kind=sim_kind,
-                             conditions=conditions, cfg=CFG, rng=np.random.default_rng(2))
+                             conditions=conditions,
+                             settings=SlowPointSettings.from_config(CFG),
+                             rng=np.random.default_rng(2))
     return W, W_in, b, conditions, result
 
 

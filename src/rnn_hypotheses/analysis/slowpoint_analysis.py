@@ -243,6 +243,42 @@ def _scan(trajectories: np.ndarray, inputs: np.ndarray, trials: np.ndarray,
             "scan_fixed_distance": distance}
 
 
+@dataclass(frozen=True)
+class SlowPointSettings:
+    """What :func:`analyse_network` runs at each input condition.
+
+    Attributes
+    ----------
+    n_initial_states : int
+        Starts per condition, drawn from the simulated trajectories.
+    initial_noise : float
+        Standard deviation of the jitter added to each start (rate units).
+    methods : tuple of str
+        Finders: ``"exact"`` (required), ``"slow"``, ``"adam"``.
+    slow_region_tol : float
+        Slow points closer than this in every unit are one slow region.
+    slow_max_iter : int
+        Descent steps of the slow-point search.
+    slow_speed_factor : float
+        Slow points move slower than this times the simulation's velocity noise.
+    """
+
+    n_initial_states: int = 1024
+    initial_noise: float = 0.05
+    methods: tuple[str, ...] = ("exact", "slow")
+    slow_region_tol: float = 0.3
+    slow_max_iter: int = 30
+    slow_speed_factor: float = 1.0
+
+    @classmethod
+    def from_config(cls, section: Mapping) -> SlowPointSettings:
+        """From config.yaml's ``slowpoints`` section (other keys are ignored)."""
+        values = {name: section[name] for name in cls.__dataclass_fields__ if name in section}
+        if "methods" in values:
+            values["methods"] = tuple(values["methods"])
+        return cls(**values)
+
+
 def analyse_network(
     dynamics: Dynamics,
     *,
@@ -253,7 +289,7 @@ def analyse_network(
     sim_conditions: np.ndarray,
     sim_kind: np.ndarray,
     conditions: Sequence[Condition],
-    cfg: Mapping,
+    settings: SlowPointSettings,
     rng: np.random.Generator,
     log: Callable[[str], None] | None = None,
 ) -> NetworkResult:
@@ -278,11 +314,8 @@ def analyse_network(
         ``"held"`` or ``"switching"``.
     conditions : sequence of Condition
         From :func:`input_conditions`.
-    cfg : mapping
-        ``config["slowpoints"]``: ``n_initial_states``, ``initial_noise``,
-        ``methods`` (subset of ``("exact", "slow", "adam")``, with
-        ``"exact"``), ``slow_region_tol``, ``slow_max_iter``,
-        ``slow_speed_factor``.
+    settings : SlowPointSettings
+        Starts, finders and tolerances.
     rng : numpy Generator
         Draws the initial states (one stream for all conditions, in order).
     log : callable, optional
@@ -292,27 +325,27 @@ def analyse_network(
     -------
     NetworkResult
     """
-    methods = list(cfg["methods"])
+    methods = list(settings.methods)
     unknown = set(methods) - set(METHODS)
     if unknown or "exact" not in methods:
         raise ValueError(f"slowpoints.methods must include 'exact' and be drawn from "
                          f"{METHODS}; got {methods}")
     n, n_in = dynamics.W_in.shape
     tau = dynamics.tau
-    speed_tol = cfg["slow_speed_factor"] * noise_speed(sigma, dt, tau)
+    speed_tol = settings.slow_speed_factor * noise_speed(sigma, dt, tau)
     # q of a state whose RMS speed per unit equals the tolerance: slower than the noise.
     q_max = 0.5 * n * speed_tol**2
     held = np.asarray(sim_kind) == "held"
     sets: list[tuple[int, PointSet]] = []
     rows: list[dict] = []
     for c, cond in enumerate(conditions):
-        X0 = sample_initial_states(trajectories, int(cfg["n_initial_states"]),
-                                   float(cfg["initial_noise"]), rng)
+        X0 = sample_initial_states(trajectories, int(settings.n_initial_states),
+                                   float(settings.initial_noise), rng)
         found: dict[str, PointSet] = {}
         found["exact"] = find_fixed_points(dynamics, cond.u, initial_states=X0, method="exact")
         if "slow" in methods:
-            region = float(cfg["slow_region_tol"])
-            search = SlowSearch(tol_unique=region, max_iter=int(cfg["slow_max_iter"]),
+            region = float(settings.slow_region_tol)
+            search = SlowSearch(tol_unique=region, max_iter=int(settings.slow_max_iter),
                                 cluster_tol=region, q_max=q_max)
             found["slow"] = find_slow_points(dynamics, cond.u, initial_states=X0, search=search)
         if "adam" in methods:
