@@ -15,11 +15,7 @@ from rnn_hypotheses.hypotheses import (
     CLAIM_HYPOTHESIS,
     HYPOTHESES,
     MIXED,
-    SLOW_POINT_CLAIM_TEXTS,
     aggregate_verdict,
-    claim_key,
-    claim_task,
-    claim_texts,
     display_table,
     hypotheses_html,
     hypotheses_table,
@@ -40,8 +36,10 @@ FIXTURE_VERDICT = {
 EXPECTED = {"H1": "supported", "H2": MIXED, "H3": "not supported", "H4": "inconclusive"}
 
 
-def _row(claim: str, section: str, verdict: str, mean: float = 0.5) -> dict[str, object]:
-    return {"claim": claim, "section": section, "statistic": "a statistic", "n": 10,
+def _row(claim: str, section: str, verdict: str, mean: float = 0.5, *, key: str,
+         task: str = "", state: str = "") -> dict[str, object]:
+    return {"key": key, "task": task, "state": state, "claim": claim, "section": section,
+            "statistic": "a statistic", "n": 10,
             "mean": mean, "ci_low": mean - 0.1, "ci_high": mean + 0.1,
             "test": "Wilcoxon signed-rank, one-sided (greater)", "p_value": 0.01,
             "verdict": verdict, "notes": ""}
@@ -52,8 +50,9 @@ def connectivity_fixture(verdict=None) -> pd.DataFrame:
     rows = []
     for claim in CLAIMS:
         v = (verdict or FIXTURE_VERDICT[CLAIM_HYPOTHESIS[claim.key]])(claim.key)
-        labels = [claim.text] if claim.kind == "between" else [f"{t}: {claim.text}" for t in TASKS]
-        rows += [_row(label, claim.section, v) for label in labels]
+        tasks = [""] if claim.kind == "between" else TASKS
+        rows += [_row(f"{t}: {claim.text}" if t else claim.text, claim.section, v,
+                      key=claim.key, task=t) for t in tasks]
     return claims_table(rows)
 
 
@@ -66,7 +65,8 @@ def latent_fixture(verdict=None) -> pd.DataFrame:
             states = ("untrained", "trained") if claim.per_state else (None,)
             for state in states:
                 label = f"{task}, {state}" if state else task
-                rows.append(_row(f"{label}: {claim.text}", claim.section, v))
+                rows.append(_row(f"{label}: {claim.text}", claim.section, v, key=claim.key,
+                                 task=task, state=state or ""))
     return claims_table(rows)
 
 
@@ -97,44 +97,24 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 def test_every_claim_of_the_library_is_mapped_to_a_hypothesis():
-    keys = {c.key for c in (*CLAIMS, *LATENT_CLAIMS)} | set(SLOW_POINT_CLAIM_TEXTS.values())
+    slow_keys = set(slow_point_fixture()["key"])
+    keys = {c.key for c in (*CLAIMS, *LATENT_CLAIMS)} | slow_keys
     assert keys == set(CLAIM_HYPOTHESIS)
     hypotheses = {h.key for h in HYPOTHESES}
     assert set(CLAIM_HYPOTHESIS.values()) <= hypotheses | {None}
     # every headline hypothesis has evidence
     assert hypotheses <= set(CLAIM_HYPOTHESIS.values())
-    assert len(claim_texts()) == len(keys)
 
 
-def test_claim_key_reads_every_prefix():
-    texts = claim_texts()
-    text = LATENT_CLAIMS[-1].text
-    assert claim_key(f"decision, trained: {text}", texts) == LATENT_CLAIMS[-1].key
-    assert claim_key(f"perception: {CLAIMS[0].text}", texts) == CLAIMS[0].key
-    between = next(c for c in CLAIMS if c.kind == "between")
-    assert claim_key(between.text, texts) == between.key
-    assert claim_key("decision: something the report never says", texts) is None
-    # slow-point claims name their group at the end
-    assert claim_key("training changes the number of fixed points (decision)", texts) == (
-        "slow_fixed_points_change")
-    # a text that ends in a parenthesis of its own is still found as written
-    two_norm = next(c for c in CLAIMS if c.key == "nonnormality_increases_2norm")
-    assert two_norm.text.endswith(")")
-    assert claim_key(f"decision: {two_norm.text}", texts) == two_norm.key
-
-
-def test_every_slow_point_claim_of_the_library_is_recognised():
-    table = slow_point_fixture()
-    texts = claim_texts()
-    keys = [claim_key(c, texts) for c in table["claim"]]
-    assert None not in keys
-    assert set(keys) == set(SLOW_POINT_CLAIM_TEXTS.values())
-
-
-def test_claim_task():
-    assert claim_task("decision, trained: DCA solutions are unique") == "decision"
-    assert claim_task("perception: mean weight ends negative") == "perception"
-    assert claim_task("the decision task's mean weight decrease exceeds the perception's") == ""
+def test_slow_point_claims_carry_their_key_task_and_state():
+    table = slow_point_fixture().set_index(["key", "task", "state"])
+    assert table.index.is_unique
+    # between-task claims name their state and no task; per-task claims the reverse
+    assert ("slow_more_fixed_points_decision", "", "untrained") in table.index
+    assert ("slow_more_saddles_decision", "", "trained") in table.index
+    assert ("slow_fixed_points_change", "decision", "") in table.index
+    assert table.loc[("slow_slowest_mode_slows", "perception", ""), "claim"] == (
+        "training slows the slowest mode at stable points (perception)")
 
 
 def test_aggregate_verdict():
@@ -172,11 +152,14 @@ def test_table_has_every_claim_and_a_verdict_on_each_hypothesis(tables):
     first = CLAIMS[0].text
     assert table["claim"].iloc[1] == f"decision: {first}"
     assert list(table.columns[3:]) == list(CLAIMS_COLUMNS)
+    # claims are identified by key, task and state, never by their text
+    assert table.loc[1, ["key", "task", "state"]].tolist() == [CLAIMS[0].key, "decision", ""]
 
 
 def test_unmapped_claims_and_empty_verdicts_are_refused(tables):
-    extra = claims_table([_row("decision: the network dreams", "6", "supported")])
-    with pytest.raises(ValueError, match="the network dreams"):
+    extra = claims_table([_row("decision: the network dreams", "6", "supported",
+                               key="network_dreams", task="decision")])
+    with pytest.raises(ValueError, match="'network_dreams' \\(decision: the network dreams\\)"):
         hypotheses_table({**tables, "dreams": extra})
     broken = tables["latent_claims"].copy()
     broken.loc[3, "verdict"] = ""

@@ -33,9 +33,6 @@ __all__ = [
     "MIXED",
     "VERDICTS",
     "aggregate_verdict",
-    "claim_key",
-    "claim_task",
-    "claim_texts",
     "display_table",
     "hypotheses_html",
     "hypotheses_table",
@@ -124,82 +121,11 @@ CLAIM_HYPOTHESIS: dict[str, str | None] = {
 """Claim key -> the key of the hypothesis it bears on (``None``: a finding of its own).
 
 The single place that decides which hypothesis a claim is evidence for. Claim
-keys are those of :data:`.analysis.training_change.CLAIMS`,
-:data:`.analysis.latent.LATENT_CLAIMS` and :data:`SLOW_POINT_CLAIM_TEXTS`; a
-claims table whose rows cannot be traced to a key here is rejected by
-:func:`hypotheses_table`.
+keys are the ``key`` column of every claims table (those of
+:data:`.analysis.training_change.CLAIMS`, :data:`.analysis.latent.LATENT_CLAIMS`
+and :func:`.analysis.slowpoint_analysis.slow_point_claims`); a row whose key is
+not here is rejected by :func:`hypotheses_table`.
 """
-
-SLOW_POINT_CLAIM_TEXTS: dict[str, str] = {
-    "decision networks have more fixed points than perception networks":
-        "slow_more_fixed_points_decision",
-    "decision networks have more saddles than perception networks":
-        "slow_more_saddles_decision",
-    "training changes the number of fixed points": "slow_fixed_points_change",
-    "training changes the number of slow regions": "slow_regions_change",
-    "training makes inputs move the slowest mode more": "slow_inputs_move_slowest_mode",
-    "training slows the slowest mode at stable points": "slow_slowest_mode_slows",
-}
-"""Text -> key of the claims of :func:`.analysis.slowpoint_analysis.slow_point_claims`.
-
-That function writes its claims as literals ending in ``"(<task or state>)"``;
-this is their text without that ending.
-"""
-
-
-def claim_texts() -> dict[str, str]:
-    """The text of every claim the library defines, mapped to its key.
-
-    Returns
-    -------
-    dict
-        Claim text (as it follows the ``"<task>: "`` prefix in a claims table) -> key.
-    """
-    # imported here: the analysis modules pull in scipy and are not needed to render tables
-    from .analysis.latent import LATENT_CLAIMS
-    from .analysis.training_change import CLAIMS
-
-    pairs = [(c.text, c.key) for c in (*CLAIMS, *LATENT_CLAIMS)]
-    pairs += list(SLOW_POINT_CLAIM_TEXTS.items())
-    texts: dict[str, str] = {}
-    for text, key in pairs:
-        if texts.get(text, key) != key:
-            raise ValueError(f"two claims share the text {text!r}")
-        texts[text] = key
-    return texts
-
-
-def claim_key(claim: str, texts: Mapping[str, str]) -> str | None:
-    """The key of a claims-table row, from its claim column.
-
-    Rows read ``"<text>"``, ``"<task>: <text>"``, ``"<task>, <state>: <text>"`` or
-    ``"<text> (<task or state>)"``; the text as written is tried first, as some
-    texts end in a parenthesis of their own.
-
-    Parameters
-    ----------
-    claim : str
-        The row's ``claim``.
-    texts : mapping
-        Output of :func:`claim_texts`.
-
-    Returns
-    -------
-    str or None
-        ``None`` if no known text matches.
-    """
-    _, sep, rest = claim.partition(": ")
-    candidates = [claim, rest] if sep else [claim]
-    for text in list(candidates):
-        # a trailing "(decision)", "(trained)", ... names the group, not the claim
-        stem, paren, _ = text.rpartition(" (")
-        if paren and text.endswith(")"):
-            candidates.append(stem)
-    for text in candidates:
-        if text in texts:
-            return texts[text]
-    return None
-
 
 def aggregate_verdict(verdicts: Sequence[str]) -> str:
     """One verdict from several: the common one if all agree, else :data:`MIXED`.
@@ -224,24 +150,12 @@ def _counts(verdicts: Sequence[str]) -> str:
     return ", ".join(p for p in parts if not p.startswith("0 "))
 
 
-def claim_task(claim: str) -> str:
-    """The task a claims-table row is about, from its ``"<task>[, <state>]: "`` prefix.
-
-    Returns
-    -------
-    str
-        ``""`` for a row without that prefix (a claim that compares the tasks).
-    """
-    label, sep, _ = claim.partition(": ")
-    return label.split(", ")[0] if sep else ""
-
-
 def _verdict_notes(claims: pd.DataFrame) -> str:
     """Counts of a hypothesis's verdicts, and per task where its claims span several."""
     if claims.empty:
         return "no claim of this hypothesis was tested"
     text = _counts(list(claims["verdict"]))
-    tasks = [claim_task(c) for c in claims["claim"]]
+    tasks = list(claims["task"])
     if len(set(tasks)) > 1:
         # a mixed verdict often splits along the tasks; say so
         parts = [f"{task or 'between tasks'}: "
@@ -252,8 +166,8 @@ def _verdict_notes(claims: pd.DataFrame) -> str:
     return text
 
 
-def _claims_rows(tables: Mapping[str, pd.DataFrame], texts: Mapping[str, str]) -> pd.DataFrame:
-    """Concatenate claims tables, tagging each row with its source, key and hypothesis."""
+def _claims_rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate claims tables, tagging each row with its source and hypothesis."""
     frames = []
     unknown: list[str] = []
     for name, frame in tables.items():
@@ -261,17 +175,16 @@ def _claims_rows(tables: Mapping[str, pd.DataFrame], texts: Mapping[str, str]) -
         if missing:
             raise ValueError(f"claims table {name!r} lacks column(s) {missing}")
         part = frame[list(CLAIMS_COLUMNS)].copy()
-        keys = [claim_key(c, texts) for c in part["claim"]]
-        unknown += [f"{name}: {c}" for c, k in zip(part["claim"], keys, strict=True)
-                    if k is None or k not in CLAIM_HYPOTHESIS]
+        unknown += [f"{name}: {k!r} ({c})" for c, k in zip(part["claim"], part["key"],
+                                                         strict=True)
+                    if k not in CLAIM_HYPOTHESIS]
         part.insert(0, "source", name)
-        part.insert(1, "key", keys)
         frames.append(part)
     if unknown:
         raise ValueError("claims without a hypothesis in rnn_hypotheses.hypotheses."
                          "CLAIM_HYPOTHESIS (add their keys there): " + "; ".join(unknown))
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["source", "key", *CLAIMS_COLUMNS])
+        columns=["source", *CLAIMS_COLUMNS])
     rows["hypothesis"] = [CLAIM_HYPOTHESIS[k] for k in rows["key"]]
     empty = rows["verdict"].isna() | (rows["verdict"].astype(str).str.strip() == "")
     if empty.any():
@@ -281,9 +194,10 @@ def _claims_rows(tables: Mapping[str, pd.DataFrame], texts: Mapping[str, str]) -
     if bad.any():
         raise ValueError("claims with a verdict outside "
                          f"{VERDICTS}: " + "; ".join(rows.loc[bad, "claim"].astype(str)))
-    if rows["claim"].duplicated().any():
-        raise ValueError("claims appear twice: "
-                         + "; ".join(rows.loc[rows["claim"].duplicated(), "claim"]))
+    twice = rows.duplicated(["key", "task", "state"])
+    if twice.any():
+        raise ValueError("claims appear twice (same key, task and state): "
+                         + "; ".join(rows.loc[twice, "claim"]))
     return rows
 
 
@@ -294,7 +208,8 @@ def _grouped(rows: pd.DataFrame) -> pd.DataFrame:
         mine = rows[rows["hypothesis"] == hyp.key]
         verdicts = list(mine["verdict"])
         out.append({
-            "row": "hypothesis", "hypothesis": hyp.label, "source": "", "claim": hyp.text,
+            "row": "hypothesis", "hypothesis": hyp.label, "source": "", "key": hyp.key,
+            "task": "", "state": "", "claim": hyp.text,
             "section": f"1 (evidence: {hyp.sections})",
             "statistic": f"agreement of the verdicts of its {len(verdicts)} claims",
             "n": len(verdicts), "mean": math.nan, "ci_low": math.nan, "ci_high": math.nan,
@@ -302,18 +217,19 @@ def _grouped(rows: pd.DataFrame) -> pd.DataFrame:
             "notes": _verdict_notes(mine),
         })
         out += [{"row": "claim", "hypothesis": hyp.label, **r}
-                for r in mine.drop(columns=["key", "hypothesis"]).to_dict("records")]
+                for r in mine.drop(columns=["hypothesis"]).to_dict("records")]
     # findings that bear on no headline hypothesis (the slow-point programme), last
     loose = rows[rows["hypothesis"].isna()]
     out += [{"row": "claim", "hypothesis": "", **r}
-            for r in loose.drop(columns=["key", "hypothesis"]).to_dict("records")]
+            for r in loose.drop(columns=["hypothesis"]).to_dict("records")]
     table = pd.DataFrame(out, columns=["row", "hypothesis", "source", *CLAIMS_COLUMNS])
     return table.astype({"n": "int64", "mean": "float64", "ci_low": "float64",
                          "ci_high": "float64", "p_value": "float64"})
 
 
 def variant_verdicts(main: pd.DataFrame, variant: pd.DataFrame) -> list[str]:
-    """The verdict each row of ``main`` has in ``variant``, matched on (``row``, ``claim``).
+    """The verdict each row of ``main`` has in ``variant``, matched on (``row``, ``key``,
+    ``task``, ``state``): a hypothesis by its key, a claim by its key, task and state.
 
     Parameters
     ----------
@@ -325,9 +241,9 @@ def variant_verdicts(main: pd.DataFrame, variant: pd.DataFrame) -> list[str]:
     list of str
         The variant's verdict, or ``""`` where the variant lacks the row.
     """
-    lookup = {(r, c): v for r, c, v in zip(variant["row"], variant["claim"], variant["verdict"],
-                                           strict=True)}
-    return [lookup.get((r, c), "") for r, c in zip(main["row"], main["claim"], strict=True)]
+    identity = ["row", "key", "task", "state"]
+    lookup = dict(zip(map(tuple, variant[identity].to_numpy()), variant["verdict"], strict=True))
+    return [lookup.get(tuple(row), "") for row in main[identity].to_numpy()]
 
 
 def holds_text(verdict: str, variant_verdict: str) -> str:
@@ -418,10 +334,9 @@ def hypotheses_table(
         If a claim has no entry in :data:`CLAIM_HYPOTHESIS`, an empty or unknown
         verdict, or appears twice.
     """
-    texts = claim_texts()
-    table = _grouped(_claims_rows(tables, texts))
+    table = _grouped(_claims_rows(tables))
     for name, variant_tables in (variants or {}).items():
-        other = _grouped(_claims_rows(variant_tables, texts))
+        other = _grouped(_claims_rows(variant_tables))
         table[f"verdict_{name}"] = variant_verdicts(table, other)
     return table
 

@@ -730,5 +730,6 @@ def latent_claims(table: pd.DataFrame, *, orthogonal_deg: float, unchanged_margi
                     f"{label}: {claim.text}", claim.section, claim.statistic, x, kind=kind,
                     other=other, reference=reference, alternative=claim.alternative,
                     alpha=alpha, n_boot=n_boot, seed=seed,
-                    notes=_note(part, claim, thresholds, state)))
+                    notes=_note(part, claim, thresholds, state), key=claim.key, task=task,
+                    state=state or ""))
     return claims_table(rows)

@@ -637,37 +637,41 @@ def slow_point_claims(stats: pd.DataFrame, n_boot: int = 10_000, seed: int = 0) 
                 f"decision networks have more fixed points than perception networks ({state})",
                 "6 (Q2)", f"fixed points per input condition, decision minus perception, "
                 f"{state}", dec["fixed"], kind="between", other=per_["fixed"], notes=sizes,
-                **opts))
+                key="slow_more_fixed_points_decision", state=state, **opts))
         trained = stats[stats["state"] == "trained"]
         rows.append(claim_row(
             "decision networks have more saddles than perception networks (trained)", "6 (Q2)",
             "saddles per input condition, decision minus perception, trained",
             trained.loc[trained["task"] == "decision", "saddle"], kind="between",
-            other=trained.loc[trained["task"] == "perception", "saddle"], **opts))
+            other=trained.loc[trained["task"] == "perception", "saddle"],
+            key="slow_more_saddles_decision", state="trained", **opts))
     for task in sorted(tasks):
         after, before = _paired(stats, task, "fixed")
         rows.append(claim_row(
             f"training changes the number of fixed points ({task})", "6 (Q2)",
             "fixed points per input condition, trained minus untrained", after, kind="paired",
-            other=before, alternative="two-sided", **opts))
+            other=before, alternative="two-sided", key="slow_fixed_points_change", task=task,
+            **opts))
         after, before = _paired(stats, task, "slow")
         rows.append(claim_row(
             f"training changes the number of slow regions ({task})", "6.1.2",
             "slow regions per input condition, trained minus untrained", after, kind="paired",
-            other=before, alternative="two-sided", **opts))
+            other=before, alternative="two-sided", key="slow_regions_change", task=task,
+            **opts))
         after, before = _paired(stats, task, "slowest_rate_range")
         rows.append(claim_row(
             f"training makes inputs move the slowest mode more ({task})", "6 (Q3)",
             "range over input conditions of the dominant stable point's largest real "
             "eigenvalue (1/s), trained minus untrained", after, kind="paired", other=before,
-            **opts))
+            key="slow_inputs_move_slowest_mode", task=task, **opts))
         after, before = _paired(stats, task, "slowest_rate")
         rows.append(claim_row(
             f"training slows the slowest mode at stable points ({task})", "6 (Q6)",
             "largest real eigenvalue at the dominant stable point (1/s), trained minus "
             "untrained", after, kind="paired", other=before,
             notes="the contraction rate (trace of J) is -N/tau at every state, so volume "
-            "contraction cannot differ near slow points", **opts))
+            "contraction cannot differ near slow points", key="slow_slowest_mode_slows",
+            task=task, **opts))
     return claims_table(rows)
 
 

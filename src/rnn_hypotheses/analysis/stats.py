@@ -49,6 +49,9 @@ ALPHA = 0.05
 """Significance level of every verdict."""
 
 CLAIMS_COLUMNS: tuple[str, ...] = (
+    "key",
+    "task",
+    "state",
     "claim",
     "section",
     "statistic",
@@ -423,13 +426,17 @@ def claim_row(
     n_boot: int = 10_000,
     seed: int = 0,
     notes: str = "",
+    key: str = "",
+    task: str = "",
+    state: str = "",
 ) -> dict[str, object]:
     """One row of a claims table.
 
     Parameters
     ----------
     claim : str
-        The claim in words, e.g. ``"mean weight ends negative"``.
+        The claim in words, as the table shows it, e.g. ``"decision: mean weight ends
+        negative"``; for display only (the row's identity is ``key``, ``task``, ``state``).
     section : str
         Where the report makes it, e.g. ``"5.1"``.
     statistic : str
@@ -455,6 +462,11 @@ def claim_row(
         Test level, interval level, bootstrap resamples and bootstrap seed.
     notes : str
         Free text appended to the notes column.
+    key : str
+        The claim's identifier, which the hypotheses table joins on.
+    task, state : str
+        The task and state the row is about; ``""`` for a claim that compares tasks, or
+        that is not about one state.
 
     Returns
     -------
@@ -510,6 +522,9 @@ def claim_row(
     if notes:
         note_parts.append(notes)
     return {
+        "key": key,
+        "task": task,
+        "state": state,
         "claim": claim,
         "section": section,
         "statistic": statistic,

@@ -459,7 +459,7 @@ def connectivity_claims(
             y = claim.sign * summary.loc[summary["task"] == low, claim.column].to_numpy(float)
             rows.append(claim_row(claim.text, claim.section, claim.statistic, x, kind="between",
                                   other=y, alternative=claim.alternative, alpha=alpha,
-                                  n_boot=n_boot, seed=seed))
+                                  n_boot=n_boot, seed=seed, key=claim.key))
             continue
         for task in tasks:
             part = summary[summary["task"] == task]
@@ -470,5 +470,6 @@ def connectivity_claims(
             rows.append(claim_row(f"{task}: {claim.text}", claim.section, claim.statistic, x,
                                   kind=claim.kind, other=other, reference=reference,
                                   alternative=claim.alternative, alpha=alpha, n_boot=n_boot,
-                                  seed=seed, notes=_note(part, claim)))
+                                  seed=seed, notes=_note(part, claim), key=claim.key,
+                                  task=task))
     return claims_table(rows)
