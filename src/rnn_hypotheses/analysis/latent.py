@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from ..claims import ClaimSpec, evaluate_claims
 from .dca import DynamicalComponentsAnalysis, cross_covariances, predictive_information
 from .subspaces import orthonormal_basis, pca_basis, principal_angles, vector_subspace_angle
 
@@ -558,80 +559,43 @@ def network_table(latent: pd.DataFrame, pi_theta: pd.DataFrame, change: pd.DataF
     return wide.join(pis, how="outer").join(angles, how="outer").reset_index()
 
 
-@dataclass(frozen=True)
-class LatentClaim:
-    """One claim of the latent claims table (one row per task, or per task and state).
-
-    Attributes
-    ----------
-    key : str
-    text : str
-        The claim in words.
-    section : str
-        Where the report makes it.
-    statistic : str
-        The per-network statistic, in words.
-    column : str
-        Column of :func:`network_table` holding it (``{state}`` filled in for
-        per-state claims).
-    kind : {"one_sample", "paired"}
-    other : str or None
-        The paired column (``paired``).
-    reference : float or str
-        Null value, or a name of a :func:`latent_claims` threshold.
-    alternative : {"greater", "less"}
-    absolute : bool
-        Test ``|column - other|`` against the reference (an equivalence margin).
-    per_state : bool
-        One row per state (untrained, trained) instead of one per task.
-    """
-
-    key: str
-    text: str
-    section: str
-    statistic: str
-    column: str
-    kind: str = "paired"
-    other: str | None = None
-    reference: float | str = 0.0
-    alternative: str = "greater"
-    absolute: bool = False
-    per_state: bool = False
-
-
-LATENT_CLAIMS: tuple[LatentClaim, ...] = (
-    LatentClaim("pi_relu", "trained PI < untrained PI at theta = 0 (ReLU)", "5.1",
-                "maximal PI of a d-dim DCA projection at theta = 0, trained minus untrained "
-                "(nats)", "pi_theta0_trained", other="pi_theta0_untrained", alternative="less"),
-    LatentClaim("pi_linear", "trained PI >= untrained PI at theta = pi/4 (linear)", "5.1",
-                "maximal PI at theta = pi/4, trained minus untrained (nats); tested as "
-                "'greater'", "pi_thetamax_trained", other="pi_thetamax_untrained"),
-    LatentClaim("pi_gap_grows", "the trained-minus-untrained PI gap grows from theta = 0 to "
-                "pi/4", "5.1", "PI gap (trained minus untrained) at pi/4 minus that at 0 (nats)",
-                "pi_gap_thetamax", other="pi_gap_theta0"),
-    LatentClaim("prepost_orthogonal", "DCA subspaces before and after training are nearly "
-                "orthogonal in the first dimensions", "5.2",
-                "smallest principal angle between the untrained and trained DCA subspaces "
-                "(degrees), vs the threshold", "prepost_min_angle", kind="one_sample",
-                reference="orthogonal_deg"),
-    LatentClaim("conditions_unchanged", "condition-subspace angles barely change with training",
-                "5.2", "|trained - untrained| mean principal angle between the two condition "
-                "subspaces (degrees), vs the margin", "condition_angle_mean_trained",
-                other="condition_angle_mean_untrained", reference="unchanged_margin_deg",
-                alternative="less", absolute=True),
-    LatentClaim("readout_dca_away", "the DCA latent space moves away from the readout with "
-                "training", "5.3", "angle between W_out and the DCA subspace, trained minus "
-                "untrained (degrees)", "readout_dca_trained", other="readout_dca_untrained"),
-    LatentClaim("readout_pca_away", "the PCA latent space moves away from the readout with "
-                "training", "5.3", "angle between W_out and the PCA subspace, trained minus "
-                "untrained (degrees)", "readout_pca_trained", other="readout_pca_untrained"),
-    LatentClaim("dca_beyond_pca", "DCA is further from the readout than PCA (trained)", "5.3",
-                "angle between W_out and the DCA subspace minus that to the PCA subspace, "
-                "trained networks (degrees)", "readout_dca_trained", other="readout_pca_trained"),
-    LatentClaim("dca_unique", "DCA solutions are (mostly) unique across restarts", "1 (4th "
-                "hypothesis)", "share of random starts ending within the uniqueness angle of "
-                "the best subspace found (by any start, warm starts included), vs 1/2",
-                "unique_share_{state}", kind="one_sample", reference=0.5, per_state=True),
+LATENT_CLAIMS: tuple[ClaimSpec, ...] = (
+    ClaimSpec("pi_relu", "trained PI < untrained PI at theta = 0 (ReLU)", "5.1",
+              "maximal PI of a d-dim DCA projection at theta = 0, trained minus untrained "
+              "(nats)", "pi_theta0_trained", other="pi_theta0_untrained", alternative="less",
+              kind="paired"),
+    ClaimSpec("pi_linear", "trained PI >= untrained PI at theta = pi/4 (linear)", "5.1",
+              "maximal PI at theta = pi/4, trained minus untrained (nats); tested as "
+              "'greater'", "pi_thetamax_trained", other="pi_thetamax_untrained", kind="paired"),
+    ClaimSpec("pi_gap_grows", "the trained-minus-untrained PI gap grows from theta = 0 to "
+              "pi/4", "5.1", "PI gap (trained minus untrained) at pi/4 minus that at 0 (nats)",
+              "pi_gap_thetamax", other="pi_gap_theta0", kind="paired"),
+    ClaimSpec("prepost_orthogonal", "DCA subspaces before and after training are nearly "
+              "orthogonal in the first dimensions", "5.2",
+              "smallest principal angle between the untrained and trained DCA subspaces "
+              "(degrees), vs the threshold", "prepost_min_angle", kind="one_sample",
+              reference="orthogonal_deg"),
+    ClaimSpec("conditions_unchanged", "condition-subspace angles barely change with training",
+              "5.2", "|trained - untrained| mean principal angle between the two condition "
+              "subspaces (degrees), vs the margin", "condition_angle_mean_trained",
+              other="condition_angle_mean_untrained", reference="unchanged_margin_deg",
+              alternative="less", absolute=True, kind="paired"),
+    ClaimSpec("readout_dca_away", "the DCA latent space moves away from the readout with "
+              "training", "5.3", "angle between W_out and the DCA subspace, trained minus "
+              "untrained (degrees)", "readout_dca_trained", other="readout_dca_untrained",
+              kind="paired"),
+    ClaimSpec("readout_pca_away", "the PCA latent space moves away from the readout with "
+              "training", "5.3", "angle between W_out and the PCA subspace, trained minus "
+              "untrained (degrees)", "readout_pca_trained", other="readout_pca_untrained",
+              kind="paired"),
+    ClaimSpec("dca_beyond_pca", "DCA is further from the readout than PCA (trained)", "5.3",
+              "angle between W_out and the DCA subspace minus that to the PCA subspace, "
+              "trained networks (degrees)", "readout_dca_trained", other="readout_pca_trained",
+              kind="paired"),
+    ClaimSpec("dca_unique", "DCA solutions are (mostly) unique across restarts", "1 (4th "
+              "hypothesis)", "share of random starts ending within the uniqueness angle of "
+              "the best subspace found (by any start, warm starts included), vs 1/2",
+              "unique_share_{state}", kind="one_sample", reference=0.5, per_state=True),
 )
 """The claims of the latent claims table, in its row order."""
 
@@ -640,7 +604,7 @@ UNSTABLE_GROWTH = 100.0
 ReLU simulation's is counted as growing without bound in the claims' notes."""
 
 
-def _note(part: pd.DataFrame, claim: LatentClaim, thresholds: dict[str, float],
+def _note(part: pd.DataFrame, claim: ClaimSpec, thresholds: dict[str, float],
           state: str | None) -> str:
     """A sentence of context: the levels that a difference alone hides."""
     m = part.mean(numeric_only=True)
@@ -680,7 +644,7 @@ def _note(part: pd.DataFrame, claim: LatentClaim, thresholds: dict[str, float],
 
 
 def latent_claims(table: pd.DataFrame, *, orthogonal_deg: float, unchanged_margin_deg: float,
-                  claims: Sequence[LatentClaim] = LATENT_CLAIMS, alpha: float | None = None,
+                  claims: Sequence[ClaimSpec] = LATENT_CLAIMS, alpha: float | None = None,
                   n_boot: int = 10_000, seed: int = 0) -> pd.DataFrame:
     """The latent claims table: one row per claim and task (and state, where per state).
 
@@ -692,7 +656,7 @@ def latent_claims(table: pd.DataFrame, *, orthogonal_deg: float, unchanged_margi
         "Nearly orthogonal": smallest principal angle above this, degrees.
     unchanged_margin_deg : float
         "Barely changes": absolute change below this, degrees.
-    claims : sequence of LatentClaim
+    claims : sequence of ClaimSpec
     alpha, n_boot, seed
         Test level (default: the project's :data:`.stats.ALPHA`), bootstrap resamples
         and seed (:func:`.stats.claim_row`).
@@ -702,34 +666,12 @@ def latent_claims(table: pd.DataFrame, *, orthogonal_deg: float, unchanged_margi
     DataFrame with :data:`.stats.CLAIMS_COLUMNS`; claims read ``"<task>: <text>"``
     (``"<task>, <state>: <text>"`` per state), tasks in name order.
     """
-    # scipy.stats is slow to import; the per-network analyses of this module never need it
-    from .stats import ALPHA, claim_row, claims_table
-
-    alpha = ALPHA if alpha is None else alpha
     thresholds = {"orthogonal_deg": orthogonal_deg, "unchanged_margin_deg": unchanged_margin_deg}
     table = table.assign(
         pi_gap_theta0=table["pi_theta0_trained"] - table["pi_theta0_untrained"],
         pi_gap_thetamax=table["pi_thetamax_trained"] - table["pi_thetamax_untrained"],
     )
-    rows = []
-    for claim in claims:
-        reference = (thresholds[claim.reference] if isinstance(claim.reference, str)
-                     else float(claim.reference))
-        for task in sorted(table["task"].unique()):
-            part = table[table["task"] == task]
-            for state in ("untrained", "trained") if claim.per_state else (None,):
-                column = claim.column.format(state=state)
-                x = part[column].to_numpy(float)
-                other = None if claim.other is None else part[claim.other].to_numpy(float)
-                kind = claim.kind
-                if claim.absolute:
-                    # an equivalence margin: the size of the change, one value per network
-                    x, other, kind = np.abs(x - other), None, "one_sample"
-                label = f"{task}, {state}" if state else task
-                rows.append(claim_row(
-                    f"{label}: {claim.text}", claim.section, claim.statistic, x, kind=kind,
-                    other=other, reference=reference, alternative=claim.alternative,
-                    alpha=alpha, n_boot=n_boot, seed=seed,
-                    notes=_note(part, claim, thresholds, state), key=claim.key, task=task,
-                    state=state or ""))
-    return claims_table(rows)
+    return evaluate_claims(
+        claims, table, thresholds=thresholds,
+        note=lambda part, claim, state: _note(part, claim, thresholds, state),
+        alpha=alpha, n_boot=n_boot, seed=seed)

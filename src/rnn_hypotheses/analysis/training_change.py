@@ -14,22 +14,21 @@ output errors (squared output units).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from ..claims import ClaimSpec, evaluate_claims
 from ..evaluate import loss_batch, task_loss
 from ..network import Network
 from . import centrality as Z
 from . import connectivity as C
-from .stats import ALPHA, Alternative, Kind, claim_row, claims_table
+from .stats import ALPHA
 
 __all__ = [
     "CHANGE_BIN_EDGES",
     "CLAIMS",
-    "Claim",
     "centrality_table",
     "change_histogram",
     "connectivity_claims",
@@ -314,96 +313,45 @@ def low_rank_table(
 # ----------------------------------------------------------------------------- claims
 
 
-@dataclass(frozen=True)
-class Claim:
-    """One claim of the report's sections 5.1-5.2, as a test on per-network columns.
-
-    Attributes
-    ----------
-    key : str
-        Short identifier.
-    text : str
-        The claim in words (the table prefixes the task).
-    section : str
-        Section of the report.
-    statistic : str
-        The per-network statistic in words.
-    column : str
-        Column of the per-network summary holding the statistic (the "after" member
-        of a pair; for ``between`` the statistic compared between tasks).
-    kind : {"one_sample", "paired", "between"}
-    alternative : {"greater", "less"}
-        Direction of the claim.
-    other : str, optional
-        Paired column (``paired``).
-    reference : float or str
-        Null value (``one_sample``): a number, or a column that is constant within a
-        task (e.g. a chance level that depends only on N).
-    sign : float
-        Multiplies ``column`` first (e.g. -1 turns a change into a decrease).
-    groups : tuple of str, optional
-        ``between`` only: (group whose values should be larger, the other group).
-    """
-
-    key: str
-    text: str
-    section: str
-    statistic: str
-    column: str
-    kind: Kind = "one_sample"
-    alternative: Alternative = "greater"
-    other: str | None = None
-    reference: float | str = 0.0
-    sign: float = 1.0
-    groups: tuple[str, str] | None = None
-
-
-CLAIMS: tuple[Claim, ...] = (
-    Claim("mean_weight_decreases", "mean weight decreases during training", "5.1",
-          "mean off-diagonal W_rec, trained minus initial", "mean_weight_final",
-          kind="paired", other="mean_weight_init", alternative="less"),
-    Claim("mean_weight_negative", "mean weight ends negative", "5.1",
-          "mean off-diagonal W_rec after training", "mean_weight_final", alternative="less"),
-    Claim("decision_decrease_larger", "the decision task's mean weight decrease exceeds the "
-          "perception task's", "5.1",
-          "decrease of the mean off-diagonal weight, decision minus perception",
-          "mean_weight_change", kind="between", sign=-1.0, groups=("decision", "perception")),
-    Claim("few_weights_change", "few weights change much", "5.2",
-          "share of sum(dW^2) carried by the top fraction of weights, vs i.i.d. Gaussian changes",
-          "change_top_share", reference="change_top_share_gaussian"),
-    Claim("few_eigenvalues_grow", "a few eigenvalues grow", "5.2",
-          "largest growth of an eigenvalue magnitude, trained minus a random change of equal "
-          "norm", "max_eigenvalue_growth", kind="paired", other="max_eigenvalue_growth_random"),
-    Claim("centrality_reshuffled", "centrality ranks are reshuffled (initial and final ranks "
-          "anti-correlated)", "5.2", "Spearman rho, initial vs final node centrality",
-          "spearman_rho", alternative="less"),
-    Claim("centrality_l_shape", "low-centrality nodes become the most central (L shape)", "5.2",
-          "fraction of the final top nodes that were in the initial bottom half, vs chance",
-          "fraction_top_from_bottom_half", reference="fraction_chance"),
-    Claim("nonnormality_increases_2norm", "non-normality increases (2-norm, the report's "
-          "measure)", "5.2", "||U||_2 of the strictly upper Schur part, trained minus initial",
-          "spectral_departure_final", kind="paired", other="spectral_departure_init"),
-    Claim("nonnormality_increases_henrici", "non-normality increases (Henrici, Frobenius norm)",
-          "5.2", "||U||_F of the strictly upper Schur part, trained minus initial",
-          "henrici_final", kind="paired", other="henrici_init"),
-    Claim("dW_low_rank", "the weight change dW is low rank", "5.2",
-          "participation ratio of dW's singular values, minus that of a random matrix of equal "
-          "norm", "dW_participation_ratio", kind="paired", other="dW_participation_ratio_random",
-          alternative="less"),
+CLAIMS: tuple[ClaimSpec, ...] = (
+    ClaimSpec("mean_weight_decreases", "mean weight decreases during training", "5.1",
+              "mean off-diagonal W_rec, trained minus initial", "mean_weight_final",
+              kind="paired", other="mean_weight_init", alternative="less"),
+    ClaimSpec("mean_weight_negative", "mean weight ends negative", "5.1",
+              "mean off-diagonal W_rec after training", "mean_weight_final", alternative="less"),
+    ClaimSpec("decision_decrease_larger", "the decision task's mean weight decrease exceeds the "
+              "perception task's", "5.1",
+              "decrease of the mean off-diagonal weight, decision minus perception",
+              "mean_weight_change", kind="between", sign=-1.0, groups=("decision", "perception")),
+    ClaimSpec("few_weights_change", "few weights change much", "5.2",
+              "share of sum(dW^2) carried by the top fraction of weights, vs i.i.d. Gaussian "
+              "changes",
+              "change_top_share", reference="change_top_share_gaussian"),
+    ClaimSpec("few_eigenvalues_grow", "a few eigenvalues grow", "5.2",
+              "largest growth of an eigenvalue magnitude, trained minus a random change of equal "
+              "norm", "max_eigenvalue_growth", kind="paired", other="max_eigenvalue_growth_random"),
+    ClaimSpec("centrality_reshuffled", "centrality ranks are reshuffled (initial and final ranks "
+              "anti-correlated)", "5.2", "Spearman rho, initial vs final node centrality",
+              "spearman_rho", alternative="less"),
+    ClaimSpec("centrality_l_shape", "low-centrality nodes become the most central (L shape)", "5.2",
+              "fraction of the final top nodes that were in the initial bottom half, vs chance",
+              "fraction_top_from_bottom_half", reference="fraction_chance"),
+    ClaimSpec("nonnormality_increases_2norm", "non-normality increases (2-norm, the report's "
+              "measure)", "5.2", "||U||_2 of the strictly upper Schur part, trained minus initial",
+              "spectral_departure_final", kind="paired", other="spectral_departure_init"),
+    ClaimSpec("nonnormality_increases_henrici", "non-normality increases (Henrici, Frobenius norm)",
+              "5.2", "||U||_F of the strictly upper Schur part, trained minus initial",
+              "henrici_final", kind="paired", other="henrici_init"),
+    ClaimSpec("dW_low_rank", "the weight change dW is low rank", "5.2",
+              "participation ratio of dW's singular values, minus that of a random matrix of equal "
+              "norm", "dW_participation_ratio", kind="paired",
+              other="dW_participation_ratio_random",
+              alternative="less"),
 )
 """The claims of the connectivity claims table, in its row order."""
 
 
-def _constant(part: pd.DataFrame, column: str) -> float:
-    values = part[column].to_numpy(dtype=float)
-    if values.size == 0:
-        return float("nan")
-    if not np.allclose(values, values[0]):
-        raise ValueError(f"reference column {column!r} is not constant within a task")
-    return float(values[0])
-
-
-def _note(part: pd.DataFrame, claim: Claim) -> str:
+def _note(part: pd.DataFrame, claim: ClaimSpec) -> str:
     """A sentence of context for a row: the scale that the statistic alone hides."""
     mean = part.mean(numeric_only=True)
     if claim.key == "few_weights_change":
@@ -427,7 +375,7 @@ def _note(part: pd.DataFrame, claim: Claim) -> str:
 
 def connectivity_claims(
     summary: pd.DataFrame,
-    claims: Sequence[Claim] = CLAIMS,
+    claims: Sequence[ClaimSpec] = CLAIMS,
     *,
     alpha: float = ALPHA,
     n_boot: int = 10_000,
@@ -441,7 +389,7 @@ def connectivity_claims(
         One row per network: ``task``, ``net`` and every column the claims name
         (the output of :func:`network_summary` merged with
         :func:`.centrality.centrality_summary`).
-    claims : sequence of Claim
+    claims : sequence of ClaimSpec
     alpha, n_boot, seed
         Test level, bootstrap resamples and bootstrap seed.
 
@@ -450,26 +398,5 @@ def connectivity_claims(
     DataFrame with :data:`.stats.CLAIMS_COLUMNS`. Per-task claims read
     ``"<task>: <text>"``; tasks in name order.
     """
-    rows = []
-    tasks = sorted(summary["task"].unique())
-    for claim in claims:
-        if claim.kind == "between":
-            high, low = claim.groups
-            x = claim.sign * summary.loc[summary["task"] == high, claim.column].to_numpy(float)
-            y = claim.sign * summary.loc[summary["task"] == low, claim.column].to_numpy(float)
-            rows.append(claim_row(claim.text, claim.section, claim.statistic, x, kind="between",
-                                  other=y, alternative=claim.alternative, alpha=alpha,
-                                  n_boot=n_boot, seed=seed, key=claim.key))
-            continue
-        for task in tasks:
-            part = summary[summary["task"] == task]
-            x = claim.sign * part[claim.column].to_numpy(float)
-            other = None if claim.other is None else part[claim.other].to_numpy(float)
-            reference = (_constant(part, claim.reference) if isinstance(claim.reference, str)
-                         else float(claim.reference))
-            rows.append(claim_row(f"{task}: {claim.text}", claim.section, claim.statistic, x,
-                                  kind=claim.kind, other=other, reference=reference,
-                                  alternative=claim.alternative, alpha=alpha, n_boot=n_boot,
-                                  seed=seed, notes=_note(part, claim), key=claim.key,
-                                  task=task))
-    return claims_table(rows)
+    return evaluate_claims(claims, summary, note=lambda part, claim, state: _note(part, claim),
+                           alpha=alpha, n_boot=n_boot, seed=seed)
