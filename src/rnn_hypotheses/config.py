@@ -9,22 +9,11 @@ from pathlib import Path
 
 import yaml
 
-from .resources import largest_job, machine_memory_mb
+from .resources import STAGE_SIZES, largest_job, machine_memory_mb
 from .robustness import merge_config, variant_config, variants
 
 # Seeds are stored in npz artifacts as int64.
 MAX_SEED = 2**63 - 1
-# The config keys behind each stage's memory estimate (rnn_hypotheses.resources), besides
-# the network's size.
-STAGE_SIZES = {
-    "train": "training.batch_size, training.max_steps / snapshot_every, the task's trial_ms",
-    "evaluate": "evaluation.n_trials, the task's test_grid or input_levels and trial_ms",
-    "simulate": "simulation.duration_ms, decision_grid, trials_per_condition",
-    "connectivity": "training.max_steps / snapshot_every, connectivity.loss_trials",
-    "latent": "latent.T, simulation.duration_ms, decision_grid, trials_per_condition",
-    "slowpoints": "slowpoints.n_initial_states, the simulation's size",
-}
-
 
 class ConfigError(ValueError):
     """A config value is invalid; the message names its key."""

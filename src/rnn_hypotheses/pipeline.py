@@ -45,8 +45,12 @@ def job_log(path: str | Path | None) -> Callable[[str], None]:
     if handle is not None:
         # Snakemake's benchmark samples memory about once a second and misses the peak of
         # short jobs; the kernel's high-water mark does not (rnn_hypotheses.resources).
-        atexit.register(lambda: handle.closed or handle.write(
-            f"[{time.strftime('%H:%M:%S')}] peak memory {peak_memory_mb():.0f} MB\n"))
+        def log_peak_memory() -> None:
+            if not handle.closed:
+                handle.write(f"[{time.strftime('%H:%M:%S')}] peak memory "
+                             f"{peak_memory_mb():.0f} MB\n")
+
+        atexit.register(log_peak_memory)
         previous_hook = sys.excepthook
 
         def log_error(kind, value, tb) -> None:

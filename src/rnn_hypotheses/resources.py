@@ -32,6 +32,16 @@ BASE_MB = {
 MARGIN = 2.0
 PER_NETWORK_STAGES = ("train", "evaluate", "simulate", "connectivity", "latent", "slowpoints")
 MiB = 2**20
+# The config keys behind each stage's memory estimate besides the network's size
+# (named in check_config's message when a job does not fit).
+STAGE_SIZES = {
+    "train": "training.batch_size, training.max_steps / snapshot_every, the task's trial_ms",
+    "evaluate": "evaluation.n_trials, the task's test_grid or input_levels and trial_ms",
+    "simulate": "simulation.duration_ms, decision_grid, trials_per_condition",
+    "connectivity": "training.max_steps / snapshot_every, connectivity.loss_trials",
+    "latent": "latent.T, simulation.duration_ms, decision_grid, trials_per_condition",
+    "slowpoints": "slowpoints.n_initial_states, the simulation's size",
+}
 
 
 def _steps(ms: float, dt: float) -> int:

@@ -97,11 +97,10 @@ def fixed_points_figure(
             here = points[(points["task"] == task) & (points["state"] == state)]
             seg = modes[(modes["task"] == task) & (modes["state"] == state)]
             for row in seg.itertuples():
-                ends = [[getattr(row, f"a{k}"), getattr(row, f"b{k}")]
-                        for k in range(1, min(dims, 3) + 1)]
-                if dims == 1:
-                    ends.insert(0, [end_ms, end_ms])
-                ax.plot(*ends, color="k", lw=1.6, zorder=5)
+                ends = pd.DataFrame({f"c{k}": [getattr(row, f"a{k}"), getattr(row, f"b{k}")]
+                                     for k in range(1, dims + 1)})
+                ax.plot(*latent_xyz(ends, "c", dims, np.full(2, end_ms)), color="k", lw=1.6,
+                        zorder=5)
             slow = here[here["method"] == "slow"]
             ax.scatter(*latent_xyz(slow, "c", dims, np.full(len(slow), end_ms)), marker="^",
                        s=30, facecolors="none", edgecolors="0.3", linewidths=0.8, **depth)

@@ -1,7 +1,8 @@
-"""Data frames the figures draw, built from the artifacts (no analysis happens here).
+"""Data frames the figures draw, built from the artifacts.
 
 Each function turns what the analysis rules wrote into the long frames a figure
-module takes; none of them is used by an analysis or a claim.
+module takes (reshaped, pooled, or averaged over networks with a bootstrap band);
+none of them feeds an analysis artifact or a claim.
 """
 
 from __future__ import annotations
