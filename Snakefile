@@ -3,7 +3,7 @@
 
 from snakemake.utils import min_version, validate
 
-from rnn_hypotheses.config import check_config, read_config_file
+from rnn_hypotheses.config import check_config, check_moved_keys, read_config_file
 
 min_version("9.0")
 
@@ -17,6 +17,7 @@ configfile: os.path.join(workflow.basedir, "config.yaml")
 report: "workflow/report/workflow.rst"
 
 
+check_moved_keys(config)
 validate(config, os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml"))
 check_config(config)
 

@@ -32,7 +32,7 @@ import yaml  # noqa: E402
 from rnn_hypotheses.model import CTRNN, configure_threads  # noqa: E402
 from rnn_hypotheses.pipeline import initial_network  # noqa: E402
 from rnn_hypotheses.seeding import rng_for  # noqa: E402
-from rnn_hypotheses.tasks import training_batch  # noqa: E402
+from rnn_hypotheses.tasks import make_task  # noqa: E402
 
 
 def matmul_peak(n: int = 1024, repeats: int = 10) -> float:
@@ -51,10 +51,10 @@ def matmul_peak(n: int = 1024, repeats: int = 10) -> float:
 def step_rate(config: dict, task: str, steps: int) -> tuple[float, float]:
     """(seconds per training step, GFLOP/s) for one task."""
     network = initial_network(config, task, "net00")
-    task_cfg, batch_size = config["tasks"][task], config["training"]["batch_size"]
+    batch_size = config["training"]["batch_size"]
     model = CTRNN(network, learning_rate=config["training"]["learning_rate"])
-    batch = training_batch(task, task_cfg, rng_for(task, 0, "batch", 0), batch_size,
-                           dt=network.dt)
+    batch = make_task(task, config["tasks"][task]).training_batch(
+        rng_for(task, 0, "batch", 0), batch_size, dt=network.dt)
     noise = rng_for(task, 0, "noise", 0).standard_normal(
         (*batch.inputs.shape[:2], network.n_units), dtype=np.float32)
     args_ = (batch.inputs, noise, batch.targets, batch.loss_mask)

@@ -14,7 +14,7 @@ centrality = gather_parquet(snakemake.input.centrality, tasks, nets)
 # both per-network tables carry task and net; keep one copy of each
 summary = connectivity.merge(centrality.drop(columns=["n_nodes"]), on=["task", "net"],
                              validate="one_to_one")
-table = connectivity_claims(summary)
+table = connectivity_claims(summary, params.task_kinds)
 for row in table.itertuples():
     log(f"{row.verdict:>13}  {row.claim}  (mean {row.mean:.3g}, p {row.p_value:.3g})")
 artifacts.write_table(Path(snakemake.output[0]).with_suffix(""), table,

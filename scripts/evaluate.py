@@ -2,14 +2,14 @@
 
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.evaluate import evaluate, performance_summary
-from rnn_hypotheses.pipeline import job_log
+from rnn_hypotheses.pipeline import job_log, network_task
 
 log = job_log(snakemake.log[0])
 params, task, net = snakemake.params, snakemake.wildcards.task, snakemake.wildcards.net
 network = artifacts.read_network(snakemake.input.network)
-task_cfg = params.provenance["task_config"]
-frame, trace = evaluate(task, task_cfg, network, n_trials=params.evaluation["n_trials"])
-summary = performance_summary(task, task_cfg, frame, trace)
+frame, trace = evaluate(network_task(params.provenance), network,
+                        n_trials=params.evaluation["n_trials"])
+summary = performance_summary(network_task(params.provenance), frame, trace)
 log(f"{task}/{net}: {summary}")
 if params.evaluation["enforce_performance"] and not summary["meets_criterion"]:
     raise RuntimeError(

@@ -2,7 +2,7 @@
 
 from rnn_hypotheses.figures.fig04_mean_weight import mean_weight_figure
 from rnn_hypotheses.figures.frames import step_band
-from rnn_hypotheses.figures.style import save_figure
+from rnn_hypotheses.figures.style import save_figure, task_views
 from rnn_hypotheses.pipeline import gather_parquet, job_log
 
 job_log(snakemake.log[0])
@@ -10,4 +10,5 @@ job_log(snakemake.log[0])
 traces = gather_parquet(snakemake.input.histories, snakemake.params.tasks, snakemake.params.nets,
                         ["step", "mean_weight"])
 bands = step_band(traces, "mean_weight")
-save_figure(mean_weight_figure(traces, bands), *snakemake.output)
+views = task_views(snakemake.params.task_kinds)
+save_figure(mean_weight_figure(traces, bands, views), *snakemake.output)

@@ -3,7 +3,7 @@
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.figures.fig07_weight_changes import weight_changes_figure
 from rnn_hypotheses.figures.frames import eigenvalue_frame, pooled_histogram
-from rnn_hypotheses.figures.style import save_figure
+from rnn_hypotheses.figures.style import save_figure, task_views
 from rnn_hypotheses.pipeline import gather_parquet, job_log
 
 job_log(snakemake.log[0])
@@ -16,6 +16,7 @@ summary = gather_parquet(snakemake.input.summaries, tasks, nets,
 pairs = [artifacts.read_npz(p, ["eig_init", "eig_final", "magnitude_change", "growth_rank"])
          for p in snakemake.input.eigenvalues]
 eigenvalues = eigenvalue_frame(tasks, nets, pairs, marked=snakemake.params.marked)
-save_figure(weight_changes_figure(histogram, eigenvalues, summary,
+views = task_views(snakemake.params.task_kinds)
+save_figure(weight_changes_figure(histogram, eigenvalues, summary, views,
                                   top_fraction=snakemake.params.top_fraction),
             *snakemake.output)

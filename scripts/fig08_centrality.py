@@ -2,7 +2,7 @@
 
 from rnn_hypotheses.figures.fig08_centrality import centrality_figure
 from rnn_hypotheses.figures.frames import typical_network
-from rnn_hypotheses.figures.style import save_figure
+from rnn_hypotheses.figures.style import save_figure, task_views
 from rnn_hypotheses.pipeline import gather_parquet, job_log
 
 job_log(snakemake.log[0])
@@ -13,5 +13,6 @@ summary = gather_parquet(snakemake.input.summaries, tasks, nets,
                          ["spearman_rho", "fraction_top_from_bottom_half", "fraction_chance"])
 # highlight the network of median rank correlation: a typical single network
 highlight = typical_network(summary, "spearman_rho")
-save_figure(centrality_figure(nodes, summary, highlight,
+views = task_views(snakemake.params.task_kinds)
+save_figure(centrality_figure(nodes, summary, highlight, views,
                               top_fraction=snakemake.params.top_fraction), *snakemake.output)

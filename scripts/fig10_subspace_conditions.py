@@ -2,7 +2,7 @@
 
 from rnn_hypotheses.analysis.stats import band
 from rnn_hypotheses.figures.fig10_subspace_conditions import subspace_conditions_figure
-from rnn_hypotheses.figures.style import save_figure
+from rnn_hypotheses.figures.style import save_figure, task_views
 from rnn_hypotheses.pipeline import gather_parquet, job_log
 
 job_log(snakemake.log[0])
@@ -17,4 +17,5 @@ angles = summary.melt(id_vars=["task", "net", "state", "conditions"], value_vars
                       var_name="dim", value_name="angle")
 angles["dim"] = angles["dim"].str.removeprefix("condition_angle_").astype(int)
 bands = band(angles, ["task", "state", "dim"], "angle")
-save_figure(subspace_conditions_figure(angles, bands), *snakemake.output)
+views = task_views(snakemake.params.task_kinds)
+save_figure(subspace_conditions_figure(angles, bands, views), *snakemake.output)

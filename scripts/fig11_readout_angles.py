@@ -2,7 +2,7 @@
 
 from rnn_hypotheses.analysis.stats import band
 from rnn_hypotheses.figures.fig11_readout_angles import readout_angles_figure
-from rnn_hypotheses.figures.style import save_figure
+from rnn_hypotheses.figures.style import save_figure, task_views
 from rnn_hypotheses.pipeline import gather_parquet, job_log
 
 job_log(snakemake.log[0])
@@ -14,4 +14,5 @@ angles = summary.melt(id_vars=["task", "net", "state"], value_vars=["readout_dca
 angles["space"] = angles["space"].str.removeprefix("readout_").str.upper()
 bands = band(angles, ["task", "state", "space"], "angle")
 chance = summary.groupby("task", as_index=False).agg(angle=("readout_chance", "mean"))
-save_figure(readout_angles_figure(angles, bands, chance), *snakemake.output)
+views = task_views(snakemake.params.task_kinds)
+save_figure(readout_angles_figure(angles, bands, chance, views), *snakemake.output)

@@ -4,7 +4,7 @@ import pandas as pd
 
 from rnn_hypotheses.figures.figS2_low_rank_change import low_rank_figure
 from rnn_hypotheses.figures.frames import step_band
-from rnn_hypotheses.figures.style import save_figure
+from rnn_hypotheses.figures.style import save_figure, task_views
 from rnn_hypotheses.pipeline import gather_parquet, job_log
 
 job_log(snakemake.log[0])
@@ -19,4 +19,6 @@ spectrum_bands = pd.concat([
 losses = table[table["truncated"]].copy()
 losses["full"] = losses["rank"] == losses.groupby(["task", "net"])["rank"].transform("max")
 loss_bands = step_band(losses, "loss", step="rank")
-save_figure(low_rank_figure(spectra, spectrum_bands, losses, loss_bands), *snakemake.output)
+views = task_views(snakemake.params.task_kinds)
+save_figure(low_rank_figure(spectra, spectrum_bands, losses, loss_bands, views),
+            *snakemake.output)

@@ -9,12 +9,13 @@ import pandas as pd
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.figures.figS4_fixed_points import fixed_points_figure
 from rnn_hypotheses.figures.frames import latent_view
-from rnn_hypotheses.figures.style import save_figure
+from rnn_hypotheses.figures.style import condition_value_of, save_figure, task_views
 from rnn_hypotheses.pipeline import job_log
 
 job_log(snakemake.log[0])
 
 inputs, params = snakemake.input, snakemake.params
+views = task_views(params.task_kinds)
 frames: list[list[pd.DataFrame]] = [[], [], []]
 for k, (task, state) in enumerate(zip(params.tasks, params.states, strict=True)):
     sim = artifacts.read_npz(inputs.simulations[k], ["r", "conditions", "kind", "time_ms"])
@@ -25,10 +26,11 @@ for k, (task, state) in enumerate(zip(params.tasks, params.states, strict=True))
                                                        "condition", "label", "n_unstable"])
     # u = 0 is left out: no simulated trial runs without input, so its points lie
     # away from the trajectories this figure is about (Figure S5 shows them).
-    view = latent_view(task, state, sim, latent["coef"], latent["mean"], arrays, points,
-                       include_autonomous=False)
-    for frame, part in zip(frames, view, strict=True):
+    parts = latent_view(task, state, sim, latent["coef"], latent["mean"], arrays, points,
+                        include_autonomous=False,
+                        condition_value=condition_value_of(views[task]))
+    for frame, part in zip(frames, parts, strict=True):
         frame.append(part)
 trajectories, points, modes = (pd.concat(f, ignore_index=True) for f in frames)
-save_figure(fixed_points_figure(trajectories, points, modes, net=params.net, axis_name="DC"),
-            *snakemake.output)
+save_figure(fixed_points_figure(trajectories, points, modes, views, net=params.net,
+                                axis_name="DC"), *snakemake.output)

@@ -31,7 +31,7 @@ from rnn_hypotheses.analysis.latent import (
     theta_grid,
 )
 from rnn_hypotheses.analysis.subspaces import principal_angles
-from rnn_hypotheses.pipeline import job_log
+from rnn_hypotheses.pipeline import job_log, network_task
 from rnn_hypotheses.seeding import rng_for
 from rnn_hypotheses.simulate import simulate, simulation_noise
 
@@ -94,7 +94,7 @@ restarts = restart_table(fit.restart_coefs, fit.restart_pis, cfg["unique_angle_d
 pca = pca_of(r, d, fit.active)
 angles = readout_angles(network.W_out, {"dca": fit.coef, "pca": pca})
 
-groups = condition_groups(task, conditions, kind)
+groups = condition_groups(network_task(params.provenance), conditions, kind)
 condition_fits = []
 for g, (label, trials) in enumerate(groups):
     start = time.perf_counter()

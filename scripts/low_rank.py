@@ -2,12 +2,12 @@
 
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.analysis.training_change import low_rank_table
-from rnn_hypotheses.pipeline import job_log
+from rnn_hypotheses.pipeline import job_log, network_task
 
 log = job_log(snakemake.log[0])
 params, task, net = snakemake.params, snakemake.wildcards.task, snakemake.wildcards.net
 network = artifacts.read_network(snakemake.input.network)
-table = low_rank_table(network, task, params.provenance["task_config"], max_rank=params.max_rank,
+table = low_rank_table(network, network_task(params.provenance), max_rank=params.max_rank,
                        n_trials=params.loss_trials, seed=int(network.meta["seed"]))
 scored = table[table["truncated"]]
 log(f"{task}/{net}: loss at rank 0 {scored['loss'].iloc[0]:.3g}, rank 1 "

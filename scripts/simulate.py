@@ -3,10 +3,9 @@
 import numpy as np
 
 from rnn_hypotheses import artifacts
-from rnn_hypotheses.pipeline import job_log
+from rnn_hypotheses.pipeline import job_log, network_task
 from rnn_hypotheses.seeding import rng_for
 from rnn_hypotheses.simulate import largest_finite, simulate, simulation_noise
-from rnn_hypotheses.tasks import simulation_trials
 
 log = job_log(snakemake.log[0])
 params, task, net = snakemake.params, snakemake.wildcards.task, snakemake.wildcards.net
@@ -15,8 +14,9 @@ sim_cfg = params.simulation
 network = artifacts.read_network(snakemake.input.network)
 seed = int(network.meta["seed"])
 # The same inputs and noise for both states, so differences come from W_rec alone.
-inputs, conditions, kind = simulation_trials(task, params.provenance["task_config"], sim_cfg,
-                                             dt=network.dt, rng=rng_for(task, seed, "sim_inputs"))
+trials = network_task(params.provenance).simulation_trials(
+    sim_cfg, dt=network.dt, rng=rng_for(task, seed, "sim_inputs"))
+inputs = trials.inputs
 noise = simulation_noise(task, seed, (*inputs.shape[:2], network.n_units), sim_cfg["noise"])
 W_rec = network.recurrent_weights(state)
 r, m = simulate(network, inputs, noise=noise, W_rec=W_rec)
@@ -29,6 +29,6 @@ log(f"{task}/{net} {state}: {inputs.shape[1]} trials of {inputs.shape[0]} steps;
     f"mean rate {r.mean():.3g}, active fraction {(m > 0).mean():.2f}")
 artifacts.write_npz(snakemake.output.simulation, {
     "r": r.astype(np.float32), "m": m.astype(np.float32), "inputs": inputs,
-    "conditions": conditions, "kind": kind.astype("U16"),
+    "conditions": trials.conditions, "kind": trials.trial_kind.astype("U16"),
     "time_ms": network.dt * np.arange(1, inputs.shape[0] + 1),
 }, dict(params.provenance, state=state, simulation=sim_cfg))

@@ -21,7 +21,7 @@ conditions = gather_parquet(snakemake.input.conditions, params.tasks, params.net
                              "scan_share_fixed", "scan_share_slow", "scan_fixed_distance"])
 stats = network_statistics(conditions, points)
 counts = slow_point_counts(stats)
-claims = slow_point_claims(stats)
+claims = slow_point_claims(stats, params.task_kinds)
 for row in counts.itertuples():
     log(f"{row.task:>10} {row.state:>9}  {row.quantity}: {row.mean:.4g} "
         f"[{row.ci_low:.4g}, {row.ci_high:.4g}] {row.unit}")

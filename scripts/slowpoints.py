@@ -17,7 +17,7 @@ from rnn_hypotheses.analysis.slowpoint_analysis import (
     input_conditions,
 )
 from rnn_hypotheses.analysis.slowpoints import Dynamics
-from rnn_hypotheses.pipeline import job_log
+from rnn_hypotheses.pipeline import job_log, network_task
 from rnn_hypotheses.seeding import rng_for
 
 log = job_log(snakemake.log[0])
@@ -27,8 +27,8 @@ cfg = params.slowpoints
 network = artifacts.read_network(snakemake.input.network)
 seed = int(network.meta["seed"])
 sim = artifacts.read_npz(snakemake.input.simulation, ["r", "inputs", "conditions", "kind"])
-# the schema fixes the decision task's two inputs and each decision_inputs pair to two values
-conditions = input_conditions(task, params.provenance["task_config"], cfg)
+# each kind's schema gives its fixed-point inputs the task's number of inputs
+conditions = input_conditions(network_task(params.provenance), cfg["autonomous"])
 # Snakemake caps BLAS at the rule's threads through these variables; say what it got.
 blas = os.environ.get("OPENBLAS_NUM_THREADS", os.environ.get("OMP_NUM_THREADS", "unset"))
 log(f"{task}/{net} {state}: {len(conditions)} input conditions, "

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.model import configure_threads, enable_determinism
-from rnn_hypotheses.pipeline import job_log, untrained_network
+from rnn_hypotheses.pipeline import job_log, network_task, untrained_network
 from rnn_hypotheses.train import TrainSettings, train
 
 configure_threads(snakemake.threads)
@@ -15,7 +15,7 @@ provenance = params.provenance
 checkpoint = Path(snakemake.output.network).with_name("checkpoint.npz")
 log(f"training {task}/{net} (seed {provenance['seed']}) with {snakemake.threads} thread(s)")
 
-result = train(task, provenance["task_config"], untrained_network(provenance),
+result = train(network_task(provenance), untrained_network(provenance),
                TrainSettings.from_config(provenance["training"]), checkpoint_path=checkpoint,
                log=log)
 

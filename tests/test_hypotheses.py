@@ -62,7 +62,7 @@ def latent_fixture(verdict=None) -> pd.DataFrame:
     for claim in LATENT_CLAIMS:
         v = (verdict or FIXTURE_VERDICT[CLAIM_HYPOTHESIS[claim.key]])(claim.key)
         for task in TASKS:
-            states = ("untrained", "trained") if claim.per_state else (None,)
+            states = claim.states or (None,)
             for state in states:
                 label = f"{task}, {state}" if state else task
                 rows.append(_row(f"{label}: {claim.text}", claim.section, v, key=claim.key,
@@ -87,7 +87,8 @@ def slow_point_fixture() -> pd.DataFrame:
     """The library's own slow-point claims table, with every verdict "inconclusive"."""
     from rnn_hypotheses.analysis.slowpoint_analysis import slow_point_claims
 
-    return slow_point_claims(slow_point_stats(), n_boot=100).assign(verdict="inconclusive")
+    kinds = {"decision": "decision", "perception": "perception"}
+    return slow_point_claims(slow_point_stats(), kinds, n_boot=100).assign(verdict="inconclusive")
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from rnn_hypotheses.figures import frames
 from rnn_hypotheses.network import initialise_network
 from rnn_hypotheses.seeding import rng_for
 from rnn_hypotheses.simulate import simulate, simulation_noise
+from rnn_hypotheses.tasks import make_task
 
 
 def _relu_like(rng: np.random.Generator, n_units: int = 10, n_silent: int = 3
@@ -91,7 +92,8 @@ def test_condition_groups_of_the_decision_grid():
     u1, u2 = np.meshgrid(values, values, indexing="ij")
     conditions = np.repeat(np.column_stack([u1.ravel(), u2.ravel()]), 2, axis=0)
     kind = np.full(len(conditions), "held")
-    (label_a, a), (label_b, b) = L.condition_groups("decision", conditions, kind)
+    decision = make_task("decision", {"kind": "decision", "n_inputs": 2})
+    (label_a, a), (label_b, b) = L.condition_groups(decision, conditions, kind)
     assert label_a == "input 1 > input 2" and label_b == "input 2 > input 1"
     # 3 conditions above and 3 below the diagonal, 2 trials each; the diagonal belongs to neither
     assert len(a) == len(b) == 6
@@ -102,7 +104,8 @@ def test_condition_groups_of_the_decision_grid():
 def test_condition_groups_of_perception_skip_switching_trials():
     conditions = np.array([[0.5], [0.5], [0.8], [0.8], [np.nan]])
     kind = np.array(["held"] * 4 + ["switching"])
-    groups = L.condition_groups("perception", conditions, kind)
+    perception = make_task("perception", {"kind": "perception", "n_inputs": 1})
+    groups = L.condition_groups(perception, conditions, kind)
     assert [(label, idx.tolist()) for label, idx in groups] == [
         ("input 0.5", [0, 1]), ("input 0.8", [2, 3])]
 
@@ -255,8 +258,8 @@ def test_latent_claims_support_clear_effects():
     table = L.latent_claims(L.network_table(*_frames()), orthogonal_deg=60,
                             unchanged_margin_deg=10, n_boot=500)
     assert list(table.columns) == list(CLAIMS_COLUMNS)
-    per_state = sum(c.per_state for c in L.LATENT_CLAIMS)
-    assert len(table) == 2 * (len(L.LATENT_CLAIMS) + per_state)
+    # one row per task, or per task and state
+    assert len(table) == 2 * sum(max(1, len(c.states)) for c in L.LATENT_CLAIMS)
     assert table["claim"].is_unique
     assert (table["n"] == 10).all()
     assert (table["verdict"] == "supported").all(), table[["claim", "verdict", "notes"]]

@@ -10,12 +10,7 @@ from rnn_hypotheses.evaluate import evaluate, performance_summary
 from rnn_hypotheses.network import Network, initialise_network
 from rnn_hypotheses.seeding import rng_for
 from rnn_hypotheses.simulate import leaky_relu, readout, simulate
-from rnn_hypotheses.tasks import (
-    evaluation_conditions,
-    make_trials,
-    simulation_trials,
-    training_batch,
-)
+from rnn_hypotheses.tasks import make_task
 
 
 def test_leaky_relu_family():
@@ -63,8 +58,8 @@ def test_noise_seed_none_is_deterministic_and_seeded_noise_differs():
 
 
 def test_perception_trials(full_config):
-    cfg = full_config["tasks"]["perception"]
-    batch = training_batch("perception", cfg, rng_for("perception", 0, "batch", 0), 64, dt=10)
+    task = make_task("perception", full_config["tasks"]["perception"])
+    batch = task.training_batch(rng_for("perception", 0, "batch", 0), 64, dt=10)
     assert batch.inputs.shape == (100, 64, 1) and batch.targets.shape == (100, 64, 1)
     levels = batch.conditions[:, 0]
     assert set(np.unique(levels)) == {0.5, 0.8}
@@ -76,46 +71,46 @@ def test_perception_trials(full_config):
 
 
 def test_decision_trials(full_config):
-    cfg = full_config["tasks"]["decision"]
+    task = make_task("decision", full_config["tasks"]["decision"])
     conditions = np.array([[0.3, 0.9], [0.9, 0.3], [0.5, 0.51]])
-    trials = make_trials("decision", cfg, conditions, dt=10, rng=None)
+    trials = task.trials(conditions, dt=10, rng=None)
     np.testing.assert_array_equal(trials.targets[0, :, 0], [1.0, 0.0, 1.0])
     np.testing.assert_array_equal(trials.inputs[5], conditions.astype(np.float32))
-    grid = evaluation_conditions("decision", cfg)
+    grid = task.evaluation_conditions()
     assert grid.shape == (17 * 17, 2)
     assert grid.min() == pytest.approx(0.2) and grid.max() == pytest.approx(1.0)
 
 
 def test_performance_summary_on_known_tables(full_config):
-    cfg = full_config["tasks"]["decision"]
+    task = make_task("decision", full_config["tasks"]["decision"])
     frame = pd.DataFrame({"difference": [-0.4, -0.05, 0.05, 0.4, 0.2],
                           "accuracy": [1.0, 0.0, 0.0, 0.9, 1.0],
                           "mean_output": [1.0, 0.6, 0.4, 0.1, 0.0],
                           "target": [1.0, 1.0, 0.0, 0.0, 0.0]})
-    summary = performance_summary("decision", cfg, frame, pd.DataFrame())
+    summary = performance_summary(task, frame, pd.DataFrame())
     assert summary["sign_accuracy"] == pytest.approx((1.0 + 0.9 + 1.0) / 3)  # |diff| < 0.1 ignored
     assert summary["meets_criterion"]
-    pcfg = full_config["tasks"]["perception"]
+    perception = make_task("perception", full_config["tasks"]["perception"])
     t = np.arange(10, 1001, 10.0)
     trace = pd.DataFrame({"time_ms": t, "target": 0.5,
                           "output": np.where(t > 500, 0.51, 0.9)})  # early miss is allowed
-    summary = performance_summary("perception", pcfg, pd.DataFrame(), trace)
+    summary = performance_summary(perception, pd.DataFrame(), trace)
     assert summary["error"] == pytest.approx(0.01) and summary["meets_criterion"]
     trace.loc[trace.index[-1], "output"] = 0.6
-    assert not performance_summary("perception", pcfg, pd.DataFrame(), trace)["meets_criterion"]
+    assert not performance_summary(perception, pd.DataFrame(), trace)["meets_criterion"]
 
 
 def test_evaluate_scores_a_network_that_solves_perception_by_construction(full_config):
     # W_rec = 0, W_out picks a unit whose steady rate is 1.3 - u: the target map exactly.
-    cfg = dict(full_config["tasks"]["perception"], input_noise_std=0.0)
+    task = make_task("perception", dict(full_config["tasks"]["perception"], input_noise_std=0.0))
     n = 4
     W_in = np.array([[-1.0], [0.0], [0.0], [0.0]])
     b = np.array([1.3, 0.0, 0.0, 0.0])
     W_out = np.array([[1.0, 0.0, 0.0, 0.0]])
     net = Network(W_in, W_out, b, np.zeros((n, n)), np.zeros((n, n)), 1 - np.eye(n), 10.0, 100.0,
                   0.0, {"seed": 0})
-    frame, trace = evaluate("perception", cfg, net, n_trials=3)
-    summary = performance_summary("perception", cfg, frame, trace)
+    frame, trace = evaluate(task, net, n_trials=3)
+    summary = performance_summary(task, frame, trace)
     np.testing.assert_allclose(frame["target"], [0.8, 0.5])
     assert summary["error"] < 0.02 and summary["meets_criterion"]
     assert set(trace.columns) >= {"condition", "time_ms", "output", "target", "input1"}
@@ -124,18 +119,21 @@ def test_evaluate_scores_a_network_that_solves_perception_by_construction(full_c
 def test_simulation_trials(full_config):
     sim = full_config["simulation"]
     p = full_config["tasks"]["perception"]
-    inputs, conditions, kind = simulation_trials("perception", p, sim, dt=10, rng=None)
+    trials = make_task("perception", p).simulation_trials(sim, dt=10, rng=None)
+    inputs, conditions, kind = trials.inputs, trials.conditions, trials.trial_kind
     n_held = len(p["input_levels"]) * sim["trials_per_condition"]
-    assert inputs.shape == (150, n_held + sim["switching_trials"], 1)
-    assert list(kind).count("switching") == sim["switching_trials"]
+    assert inputs.shape == (150, n_held + p["switching_trials"], 1)
+    assert list(kind).count("switching") == p["switching_trials"]
     switching = inputs[:, kind == "switching", 0]
     np.testing.assert_allclose(np.unique(switching), [0.5, 0.8], rtol=1e-6)
     # The input alternates every switch_every_ms = 500 ms = 50 steps.
     np.testing.assert_allclose(switching[:50, 0], 0.5, rtol=1e-6)
     np.testing.assert_allclose(switching[50:100, 0], 0.8, rtol=1e-6)
     assert np.isnan(conditions[kind == "switching"]).all()
-    d = full_config["tasks"]["decision"]
-    inputs, conditions, kind = simulation_trials("decision", d, sim, dt=10, rng=None)
-    assert inputs.shape[1] == sim["decision_grid"] ** 2 * sim["trials_per_condition"]
+    d = make_task("decision", full_config["tasks"]["decision"])
+    trials = d.simulation_trials(sim, dt=10, rng=None)
+    inputs, conditions, kind = trials.inputs, trials.conditions, trials.trial_kind
+    assert inputs.shape[1] == d.config["simulation_grid"] ** 2 * sim["trials_per_condition"]
+    assert d.n_simulation_trials(sim) == inputs.shape[1]
     assert (kind == "held").all()
     np.testing.assert_array_equal(inputs[-1], conditions.astype(np.float32))

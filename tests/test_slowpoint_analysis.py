@@ -22,11 +22,12 @@ from rnn_hypotheses.analysis.slowpoint_analysis import (
 from rnn_hypotheses.analysis.slowpoints import Dynamics, enumerate_fixed_points
 from rnn_hypotheses.analysis.stats import CLAIMS_COLUMNS
 from rnn_hypotheses.figures.frames import latent_view, spectrum_frame
+from rnn_hypotheses.tasks import make_task
 
 TAU, DT, SIGMA = 100.0, 10.0, 0.01
-CFG = {"n_initial_states": 256, "initial_noise": 0.05, "decision_inputs": [[0.4, 0.8]],
-       "autonomous": True, "methods": ["exact", "slow"], "slow_region_tol": 0.3,
-       "slow_max_iter": 30, "slow_speed_factor": 1.0, "example_net": 0}
+CFG = {"n_initial_states": 256, "initial_noise": 0.05, "autonomous": True,
+       "methods": ["exact", "slow"], "slow_region_tol": 0.3, "slow_max_iter": 30,
+       "slow_speed_factor": 1.0, "example_net": 0}
 
 
 def competing_groups(n: int = 8, seed: int = 0):
@@ -42,15 +43,16 @@ def competing_groups(n: int = 8, seed: int = 0):
 
 
 def test_input_conditions():
-    perception = input_conditions("perception", {"n_inputs": 1, "input_levels": [0.5, 0.8]},
-                                  CFG)
+    perception = input_conditions(
+        make_task("perception", {"kind": "perception", "n_inputs": 1,
+                                 "input_levels": [0.5, 0.8]}), autonomous=True)
     assert [c.label for c in perception] == ["u=0.5", "u=0.8", "u=0"]
     assert [c.autonomous for c in perception] == [False, False, True]
-    decision = input_conditions("decision", {"n_inputs": 2}, {**CFG, "autonomous": False})
+    decision = input_conditions(
+        make_task("decision", {"kind": "decision", "n_inputs": 2,
+                               "fixed_point_inputs": [[0.4, 0.8]]}), autonomous=False)
     assert len(decision) == 1 and decision[0].label == "u=(0.4, 0.8)"
     np.testing.assert_array_equal(decision[0].u, [0.4, 0.8])
-    with pytest.raises(ValueError, match="decision_inputs"):
-        input_conditions("decision", {"n_inputs": 2}, {**CFG, "decision_inputs": [[0.4]]})
 
 
 def test_noise_speed_and_expansion_rate():
@@ -239,7 +241,8 @@ def test_counts_table_from_known_counts():
 
 def test_claims_from_known_counts():
     conditions, points = counts_fixture()
-    claims = slow_point_claims(network_statistics(conditions, points), n_boot=500)
+    claims = slow_point_claims(network_statistics(conditions, points),
+                               {"decision": "decision", "perception": "perception"}, n_boot=500)
     assert tuple(claims.columns) == CLAIMS_COLUMNS
     assert claims["claim"].is_unique
     assert len(claims) == 3 + 4 * 2
@@ -256,8 +259,41 @@ def test_claims_from_known_counts():
     assert verdict["training makes inputs move the slowest mode more (decision)"] == (
         "supported")
     notes = claims.set_index("claim")["notes"]
-    assert "N=256" in notes["decision networks have more fixed points than perception "
-                            "networks (untrained)"]
+    assert notes["decision networks have more fixed points than perception networks "
+                 "(untrained)"].endswith("decision N=256 vs perception N=128; control for "
+                                         "network size")
+    # between kinds, then each task's four claims, tasks in name order
+    assert claims["key"].tolist() == [
+        "slow_more_fixed_points_decision", "slow_more_fixed_points_decision",
+        "slow_more_saddles_decision", *["slow_fixed_points_change", "slow_regions_change",
+                                        "slow_inputs_move_slowest_mode",
+                                        "slow_slowest_mode_slows"] * 2]
+    assert claims["task"].tolist() == [""] * 3 + ["decision"] * 4 + ["perception"] * 4
+    assert claims["state"].tolist()[:3] == ["trained", "untrained", "trained"]
+
+
+def test_claims_compare_every_pair_of_tasks_of_the_two_kinds():
+    conditions, points = counts_fixture()
+    # a second decision task: the decision networks again under another name
+    stats = network_statistics(conditions, points)
+    twin = stats[stats["task"] == "decision"].assign(task="decision_b")
+    kinds = {"decision": "decision", "decision_b": "decision", "perception": "perception"}
+    claims = slow_point_claims(pd.concat([stats, twin], ignore_index=True), kinds, n_boot=200)
+    fixed = claims[claims["key"] == "slow_more_fixed_points_decision"]
+    assert fixed["task"].tolist() == ["decision vs perception"] * 2 + [
+        "decision_b vs perception"] * 2
+    assert fixed["claim"].iloc[2] == ("decision_b vs perception: decision networks have more "
+                                      "fixed points than perception networks (trained)")
+    # the same networks under two names give the same test
+    assert fixed["p_value"].iloc[0] == fixed["p_value"].iloc[2]
+    assert (claims["task"] == "decision_b").sum() == 4
+
+
+def level_value():
+    """The condition value of a perception task's figures: its input level."""
+    from rnn_hypotheses.figures.style import condition_value_of, task_views
+
+    return condition_value_of(task_views({"perception": "perception"})["perception"])
 
 
 def test_latent_view_segments_scale_with_the_mode_in_the_subspace():
@@ -277,7 +313,8 @@ def test_latent_view_segments_scale_with_the_mode_in_the_subspace():
                            "kind": ["saddle"] * 2, "n_unstable": [1, 1]})
     trajectories, located, modes = latent_view("perception", "trained", sim, basis,
                                                np.zeros(n), arrays, points,
-                                               segment_share=0.25)
+                                               segment_share=0.25,
+                                               condition_value=level_value())
     assert len(trajectories) == 4 and trajectories["value"].eq(0.5).all()
     np.testing.assert_allclose(located[["c1", "c2", "c3"]].to_numpy(), np.ones((2, 3)))
     half = modes[["b1", "b2", "b3"]].to_numpy() - modes[["a1", "a2", "a3"]].to_numpy()
@@ -287,7 +324,8 @@ def test_latent_view_segments_scale_with_the_mode_in_the_subspace():
 
 def test_spectrum_frame_in_per_second(network_result):
     *_, result = network_result
-    frame = spectrum_frame(result.arrays, result.points, "perception", "trained")
+    frame = spectrum_frame(result.arrays, result.points, "perception", "trained",
+                           condition_value=level_value())
     dom = dominant_stable(result.points)
     assert len(frame) == len(dom) * result.arrays["locations"].shape[1]
     first = result.arrays["eigenvalues"][dom["location"].iloc[0]] * 1000

@@ -13,7 +13,7 @@ from rnn_hypotheses.model import CTRNN, configure_threads, enable_determinism
 from rnn_hypotheses.network import initialise_network
 from rnn_hypotheses.seeding import rng_for
 from rnn_hypotheses.simulate import draw_noise, simulate
-from rnn_hypotheses.tasks import training_batch
+from rnn_hypotheses.tasks import make_task
 from rnn_hypotheses.train import TrainSettings, mean_offdiagonal, train
 
 configure_threads(1)
@@ -23,8 +23,9 @@ SETTINGS = TrainSettings(batch_size=8, max_steps=12, log_every=1, snapshot_every
                          progress_seconds=1e9)
 
 
-def small_task(smoke_config, task):
-    return smoke_config["tasks"][task]
+def small_task(smoke_config, task, **changes):
+    """The smoke config's task, with some of its keys changed."""
+    return make_task(task, dict(smoke_config["tasks"][task], **changes))
 
 
 def small_network(task="decision", seed=3, n_units=20, n_inputs=2, g=1.0):
@@ -52,8 +53,8 @@ def test_initialisation_statistics():
 
 def test_numpy_simulator_matches_tensorflow_forward_pass(smoke_config):
     net = small_network(n_units=32)
-    batch = training_batch("decision", smoke_config["tasks"]["decision"],
-                           rng_for("decision", 3, "batch", 0), 6, dt=net.dt)
+    batch = small_task(smoke_config, "decision").training_batch(
+        rng_for("decision", 3, "batch", 0), 6, dt=net.dt)
     noise = draw_noise((*batch.inputs.shape[:2], net.n_units), seed=11)
     model = CTRNN(net)  # tf.function methods hold their object weakly: keep a reference
     r_tf, m_tf = model.run(batch.inputs, noise)
@@ -72,8 +73,8 @@ def test_only_w_rec_trains_and_its_diagonal_stays_zero(smoke_config):
     model = CTRNN(net, learning_rate=1e-2)
     W_in, W_out, b = net.W_in.copy(), net.W_out.copy(), net.b.copy()
     for step in range(5):
-        batch = training_batch("decision", small_task(smoke_config, "decision"),
-                               rng_for("decision", 3, "batch", step), 8, dt=net.dt)
+        batch = small_task(smoke_config, "decision").training_batch(
+            rng_for("decision", 3, "batch", step), 8, dt=net.dt)
         noise = np.zeros((*batch.inputs.shape[:2], net.n_units), np.float32)
         model.train_step(batch.inputs, noise, batch.targets, batch.loss_mask)
         W = model.W_rec.numpy()
@@ -86,9 +87,9 @@ def test_only_w_rec_trains_and_its_diagonal_stays_zero(smoke_config):
 
 
 def test_training_reduces_loss_and_logs_history(smoke_config):
-    task_cfg = dict(small_task(smoke_config, "perception"), loss_target=1e-12)
+    task = small_task(smoke_config, "perception", loss_target=1e-12)
     net = small_network("perception", n_inputs=1)
-    result = train("perception", task_cfg, net,
+    result = train(task, net,
                    TrainSettings(batch_size=8, max_steps=60, log_every=10, snapshot_every=20,
                                  learning_rate=1e-2, progress_seconds=1e9), log=lambda m: None)
     h = result.history
@@ -109,8 +110,8 @@ def test_training_reduces_loss_and_logs_history(smoke_config):
 
 
 def test_early_stop_at_loss_target(smoke_config):
-    task_cfg = dict(small_task(smoke_config, "perception"), loss_target=1e6)
-    result = train("perception", task_cfg, small_network("perception", n_inputs=1),
+    task = small_task(smoke_config, "perception", loss_target=1e6)
+    result = train(task, small_network("perception", n_inputs=1),
                    TrainSettings(batch_size=4, max_steps=500, loss_window=3,
                                  progress_seconds=1e9), log=lambda m: None)
     assert result.stop_reason == "loss_target"
@@ -118,10 +119,10 @@ def test_early_stop_at_loss_target(smoke_config):
 
 
 def test_same_seed_gives_bitwise_identical_network_file(smoke_config, tmp_path):
-    task_cfg = small_task(smoke_config, "decision")
+    task = small_task(smoke_config, "decision")
     paths = []
     for k in range(2):
-        result = train("decision", task_cfg, small_network(), SETTINGS, log=lambda m: None)
+        result = train(task, small_network(), SETTINGS, log=lambda m: None)
         paths.append(tmp_path / f"network{k}.npz")
         artifacts.write_network(paths[-1], result.network, {"k": 0})
     a, b = (artifacts.read_npz(p) for p in paths)
@@ -131,15 +132,15 @@ def test_same_seed_gives_bitwise_identical_network_file(smoke_config, tmp_path):
 
 
 def test_killed_job_resumes_to_identical_weights(smoke_config, tmp_path):
-    task_cfg = small_task(smoke_config, "decision")
-    full = train("decision", task_cfg, small_network(), SETTINGS, log=lambda m: None)
+    task = small_task(smoke_config, "decision")
+    full = train(task, small_network(), SETTINGS, log=lambda m: None)
     checkpoint = tmp_path / "checkpoint.npz"
     with pytest.raises(InterruptedError):
-        train("decision", task_cfg, small_network(), SETTINGS, checkpoint_path=checkpoint,
+        train(task, small_network(), SETTINGS, checkpoint_path=checkpoint,
               stop_after=5, log=lambda m: None)
     assert checkpoint.exists()
     messages = []
-    resumed = train("decision", task_cfg, small_network(), SETTINGS,
+    resumed = train(task, small_network(), SETTINGS,
                     checkpoint_path=checkpoint, log=messages.append)
     assert any("resumed from checkpoint at step 5" in m for m in messages)
     np.testing.assert_array_equal(resumed.network.W_rec, full.network.W_rec)
@@ -148,17 +149,17 @@ def test_killed_job_resumes_to_identical_weights(smoke_config, tmp_path):
     # A checkpoint of another configuration is not resumed.
     other = TrainSettings(**dict(SETTINGS.__dict__, learning_rate=0.5))
     messages.clear()
-    train("decision", task_cfg, small_network(), other, checkpoint_path=checkpoint,
+    train(task, small_network(), other, checkpoint_path=checkpoint,
           log=messages.append)
     assert any("another configuration" in m for m in messages)
 
 
 def test_nan_loss_stops_with_clear_error(smoke_config):
-    task_cfg = small_task(smoke_config, "decision")
+    task = small_task(smoke_config, "decision")
     exploding = TrainSettings(batch_size=4, max_steps=50, learning_rate=1e30,
                               progress_seconds=1e9)
     with pytest.raises(FloatingPointError, match="loss is (nan|inf)"):
-        train("decision", task_cfg, small_network(g=3.0), exploding, log=lambda m: None)
+        train(task, small_network(g=3.0), exploding, log=lambda m: None)
 
 
 def test_tensorflow_uses_the_rules_threads():
@@ -180,7 +181,7 @@ def test_last_update_that_diverges_is_refused(smoke_config):
                              progress_seconds=1e9)
     network = initial_network(smoke_config, "perception", "net00")
     with pytest.raises(FloatingPointError, match="training diverged; after step 2 the loss"):
-        train("perception", smoke_config["tasks"]["perception"], network, settings,
+        train(small_task(smoke_config, "perception"), network, settings,
               log=lambda m: None)
 
 

@@ -12,6 +12,7 @@ from rnn_hypotheses.analysis.stats import CLAIMS_COLUMNS
 from rnn_hypotheses.evaluate import loss_batch, task_loss
 from rnn_hypotheses.figures import frames
 from rnn_hypotheses.network import Network, initialise_network
+from rnn_hypotheses.tasks import make_task
 
 
 def _changed_network(smoke_config, task="decision", n_units=20, rank=None, seed=2) -> Network:
@@ -33,16 +34,16 @@ def _changed_network(smoke_config, task="decision", n_units=20, rank=None, seed=
 
 
 def test_truncating_dw_to_full_rank_recovers_the_trained_loss(smoke_config):
-    task_cfg = smoke_config["tasks"]["decision"]
+    task = make_task("decision", smoke_config["tasks"]["decision"])
     net = _changed_network(smoke_config)
     n = net.n_units
-    trained = task_loss(net, None, "decision", task_cfg, n_trials=16)
+    trained = task_loss(net, None, task, n_trials=16)
     full = C.truncated_weights(net.W_rec_init, net.W_rec, n, zero_diagonal=True)
-    assert task_loss(net, full, "decision", task_cfg, n_trials=16) == trained
-    untrained = task_loss(net, net.W_rec_init, "decision", task_cfg, n_trials=16)
+    assert task_loss(net, full, task, n_trials=16) == trained
+    untrained = task_loss(net, net.W_rec_init, task, n_trials=16)
     assert untrained != trained
 
-    table = T.low_rank_table(net, "decision", task_cfg, max_rank=3, n_trials=16)
+    table = T.low_rank_table(net, task, max_rank=3, n_trials=16)
     scored = table[table["truncated"]]
     assert list(scored["rank"]) == [0, 1, 2, 3, n]
     assert scored["loss"].iloc[-1] == trained
@@ -54,29 +55,29 @@ def test_task_loss_is_the_training_loss(smoke_config):
     # the NumPy loss must be the quantity the TensorFlow model minimises
     from rnn_hypotheses.model import CTRNN
 
-    task_cfg = smoke_config["tasks"]["perception"]
+    task = make_task("perception", smoke_config["tasks"]["perception"])
     net = _changed_network(smoke_config, task="perception", n_units=12)
-    batch, noise = loss_batch("perception", task_cfg, net, 8)
+    batch, noise = loss_batch(task, net, 8)
     model = CTRNN(net)
     tf_loss = float(model.loss(batch.inputs, noise, batch.targets, batch.loss_mask))
-    np_loss = task_loss(net, None, "perception", task_cfg, batch=(batch, noise))
+    np_loss = task_loss(net, None, task, batch=(batch, noise))
     assert np_loss == pytest.approx(tf_loss, rel=1e-4)
 
 
 def test_loss_batch_is_fixed_per_network(smoke_config):
-    task_cfg = smoke_config["tasks"]["decision"]
+    task = make_task("decision", smoke_config["tasks"]["decision"])
     net = _changed_network(smoke_config)
-    (a, noise_a), (b, noise_b) = (loss_batch("decision", task_cfg, net, 4) for _ in range(2))
+    (a, noise_a), (b, noise_b) = (loss_batch(task, net, 4) for _ in range(2))
     np.testing.assert_array_equal(a.inputs, b.inputs)
     np.testing.assert_array_equal(noise_a, noise_b)
     other = _changed_network(smoke_config, seed=3)
-    assert not np.array_equal(loss_batch("decision", task_cfg, other, 4)[0].inputs, a.inputs)
+    assert not np.array_equal(loss_batch(task, other, 4)[0].inputs, a.inputs)
 
 
 def test_rank_one_change_is_reported_as_rank_one(smoke_config):
     net = _changed_network(smoke_config, n_units=30, rank=1)
-    table = T.low_rank_table(net, "decision", smoke_config["tasks"]["decision"], max_rank=2,
-                             n_trials=4)
+    task = make_task("decision", smoke_config["tasks"]["decision"])
+    table = T.low_rank_table(net, task, max_rank=2, n_trials=4)
     # zeroing dW's diagonal leaves it close to, not exactly, rank one
     assert table.loc[1, "energy_share"] > 0.95
     summary = T.network_summary(net.W_rec_init, net.W_rec)
@@ -190,6 +191,9 @@ def test_typical_network_is_the_median_one():
 # ----------------------------------------------------------------------------- claims
 
 
+KINDS = {"decision": "decision", "perception": "perception"}
+
+
 def _summary_with_known_answers(n: int = 10) -> pd.DataFrame:
     """Per-network summaries in which every claim has a designed answer.
 
@@ -246,7 +250,7 @@ EXPECTED = {
 
 
 def test_claims_table_from_a_fixture_with_known_answers():
-    table = T.connectivity_claims(_summary_with_known_answers(), n_boot=2000)
+    table = T.connectivity_claims(_summary_with_known_answers(), KINDS, n_boot=2000)
     assert tuple(table.columns) == CLAIMS_COLUMNS
     per_task = [c for c in T.CLAIMS if c.kind != "between"]
     assert len(table) == 2 * len(per_task) + (len(T.CLAIMS) - len(per_task))
@@ -268,6 +272,6 @@ def test_claims_table_from_a_fixture_with_known_answers():
 
 def test_claims_with_two_networks_per_task_are_inconclusive():
     summary = _summary_with_known_answers(n=2)
-    table = T.connectivity_claims(summary, n_boot=200)
+    table = T.connectivity_claims(summary, KINDS, n_boot=200)
     assert set(table["verdict"]) == {"inconclusive"}
     assert table["notes"].str.contains("n too small").all()

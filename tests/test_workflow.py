@@ -179,8 +179,8 @@ def test_latent_artifacts_and_claims_table(smoke_run, smoke_config):
     table = artifacts.read_parquet(smoke_run / "results/tables/latent_claims.parquet",
                                    CLAIMS_COLUMNS)
     n_tasks = 2
-    per_state = sum(c.per_state for c in LATENT_CLAIMS)
-    assert len(table) == n_tasks * (len(LATENT_CLAIMS) + per_state)
+    # one row per claim and task, or per claim, task and state
+    assert len(table) == n_tasks * sum(max(1, len(c.states)) for c in LATENT_CLAIMS)
     assert table["claim"].is_unique
     assert set(table["verdict"]) <= {"supported", "not supported", "inconclusive"}
     assert (table["n"] == smoke_config["networks_per_task"]).all()
@@ -295,7 +295,7 @@ def test_slowpoint_artifacts_and_tables(smoke_run, smoke_config):
 
     cfg = smoke_config["slowpoints"]
     n_units = smoke_config["tasks"]["decision"]["n_units"]
-    n_conditions = len(cfg["decision_inputs"]) + cfg["autonomous"]
+    n_conditions = len(smoke_config["tasks"]["decision"]["fixed_point_inputs"]) + cfg["autonomous"]
     folder = smoke_run / "results/decision/net01"
     for state in ("untrained", "trained"):
         points = artifacts.read_parquet(folder / f"slowpoints_{state}.parquet",
@@ -393,18 +393,27 @@ EDGE_CONFIGS = {
         "training": {"batch_size": 1, "max_steps": 1, "loss_window": 1, "log_every": 1,
                      "snapshot_every": 1},
         "evaluation": {"n_trials": 1},
-        "tasks": {"perception": {"n_units": 2, "trial_ms": 20, "settle_ms": 0},
-                  "decision": {"n_units": 2, "trial_ms": 20, "settle_ms": 0, "test_grid": 2}},
-        "simulation": {"duration_ms": 30, "decision_grid": 2, "trials_per_condition": 1,
-                       "switching_trials": 1, "switch_every_ms": 10},
+        "tasks": {"perception": {"n_units": 2, "trial_ms": 20, "settle_ms": 0,
+                                 "switching_trials": 1, "switch_every_ms": 10},
+                  "decision": {"n_units": 2, "trial_ms": 20, "settle_ms": 0, "test_grid": 2,
+                               "simulation_grid": 2, "fixed_point_inputs": [[0.2, 1.0]]}},
+        "simulation": {"duration_ms": 30, "trials_per_condition": 1},
         "connectivity": {"max_rank": 0, "marked_eigenvalues": 0, "top_fraction": 1.0,
                          "energy": 1.0, "loss_trials": 1},
         "latent": {"d": 1, "T": 1, "n_init": 2, "n_thetas": 2, "theta_n_init": 1,
                    "condition_n_init": 1, "steady_ms": 10, "example_nets": 1},
-        "slowpoints": {"n_initial_states": 1, "slow_max_iter": 1,
-                       "decision_inputs": [[0.2, 1.0]]},
+        "slowpoints": {"n_initial_states": 1, "slow_max_iter": 1},
     },
-    "d2": {"networks_per_task": 1, "latent": {"d": 2, "example_nets": 1}},
+    # a 2-D subspace, and a third task: a second task of kind perception, by another name
+    "d2_third_task": {
+        "networks_per_task": 1, "latent": {"d": 2, "example_nets": 1},
+        "tasks": {"perception_b": {
+            "kind": "perception", "n_units": 12, "n_inputs": 1, "input_std": 0.5,
+            "trial_ms": 300, "settle_ms": 100, "input_noise_std": 0.02,
+            "input_levels": [0.2, 0.6, 1.0], "output_targets": [1.0, 0.6, 0.2],
+            "loss_target": 1e-4, "tolerance": 0.05, "switching_trials": 1,
+            "switch_every_ms": 100}},
+    },
 }
 
 
@@ -417,7 +426,8 @@ def test_schema_edge_values_run_end_to_end(tmp_path, name):
     snakemake(tmp_path, "--cores", "2", configs=[config_file])
     assert_figures_drawn(tmp_path, ALL_FIGURES)
     d = edge["latent"]["d"]
-    for task in ("perception", "decision"):
+    tasks = ["perception", "decision", *edge.get("tasks", {}).keys() - {"perception", "decision"}]
+    for task in tasks:
         for state in ("untrained", "trained"):
             latent = artifacts.read_npz(tmp_path / f"results/{task}/net00/latent_{state}.npz",
                                         ["coef"])
@@ -426,14 +436,28 @@ def test_schema_edge_values_run_end_to_end(tmp_path, name):
             np.testing.assert_allclose(coef.T @ coef, np.eye(d), atol=1e-8)
     # one network per task decides no claim: every test needs several
     claims = artifacts.read_parquet(tmp_path / "results/tables/connectivity_claims.parquet",
-                                    ["verdict"])
+                                    ["verdict", "key", "task"])
     assert set(claims["verdict"]) == {"inconclusive"}
+    if "perception_b" in tasks:
+        # the between-kind claim compares decision with each perception-kind task
+        between = claims[claims["key"] == "decision_decrease_larger"]
+        assert between["task"].tolist() == ["decision vs perception", "decision vs perception_b"]
+        performance = artifacts.read_parquet(tmp_path / "results/tables/task_performance.parquet",
+                                             ["task", "error"])
+        assert performance["task"].tolist() == ["perception", "decision", "perception_b"]
+        assert_figures_drawn(tmp_path, ["fig03_perception_b_latent"])
+        evaluation = artifacts.read_parquet(
+            tmp_path / "results/perception_b/net00/eval.parquet", ["input1", "target"])
+        np.testing.assert_allclose(evaluation["target"], [1.0, 0.6, 0.2])
     report = tmp_path / "report.html"
     snakemake(tmp_path, "--report", str(report), configs=[config_file])
     assert "fig02_decision_latent." in report.read_text()
 
 
-LATENT_DOWNSTREAM = {"latent", "latent_change", "latent_claims", *LATENT_FIGURES,
+# the rules of LATENT_FIGURES: Figures 2 and 3 are one rule each, over their tasks
+LATENT_FIGURE_RULES = {"fig02_latent_isocontours", "fig03_latent_switching",
+                       *LATENT_FIGURES[2:]}
+LATENT_DOWNSTREAM = {"latent", "latent_change", "latent_claims", *LATENT_FIGURE_RULES,
                      "figS4_fixed_points", "hypotheses", "reproducibility", "all"}
 SUMMARIES = {"hypotheses", "reproducibility", "all"}
 # config value -> (rules the change must rerun, with their job counts; rules it may also

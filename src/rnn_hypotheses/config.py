@@ -11,6 +11,7 @@ import yaml
 
 from .resources import STAGE_SIZES, largest_job, machine_memory_mb
 from .robustness import merge_config, variant_config, variants
+from .tasks import KINDS, TaskConfigError, configured_tasks
 
 # Seeds are stored in npz artifacts as int64.
 MAX_SEED = 2**63 - 1
@@ -65,20 +66,11 @@ def check_config(config: dict, memory_limit_mb: int | None = None) -> None:
     if model["dt_ms"] >= model["tau_ms"]:
         raise ConfigError(f"model.dt_ms ({model['dt_ms']}) must be smaller than model.tau_ms "
                           f"({model['tau_ms']}): the Euler factor dt/tau must be below 1")
+    _check_tasks(config)
     for name, task in config["tasks"].items():
-        if task["settle_ms"] >= task["trial_ms"]:
-            raise ConfigError(f"tasks.{name}.settle_ms ({task['settle_ms']}) must be shorter "
-                              f"than tasks.{name}.trial_ms ({task['trial_ms']})")
         if task["trial_ms"] < 2 * model["dt_ms"]:
             raise ConfigError(f"tasks.{name}.trial_ms must span at least two steps of "
                               f"model.dt_ms")
-        if name == "perception" and len(task["input_levels"]) != len(task["output_targets"]):
-            raise ConfigError("tasks.perception.output_targets needs one target per entry of "
-                              "tasks.perception.input_levels")
-        if name == "decision":
-            low, high = task["input_range"]
-            if not low < high:
-                raise ConfigError("tasks.decision.input_range must be [low, high] with low < high")
     latent, sim = config["latent"], config["simulation"]
     for name, task in config["tasks"].items():
         if latent["d"] > task["n_units"]:
@@ -91,6 +83,10 @@ def check_config(config: dict, memory_limit_mb: int | None = None) -> None:
                           f"simulated trial, simulation.duration_ms / model.dt_ms = "
                           f"{sim_steps} steps: DCA needs at least two windows of 2T steps")
     n_nets = config["networks_per_task"]
+    example_task = config["slowpoints"].get("example_task")
+    if example_task is not None and example_task not in config["tasks"]:
+        raise ConfigError(f"slowpoints.example_task ({example_task!r}) is not a configured "
+                          f"task; expected one of {', '.join(config['tasks'])}")
     if config["slowpoints"]["example_net"] >= n_nets:
         raise ConfigError(f"slowpoints.example_net ({config['slowpoints']['example_net']}) must "
                           f"be below networks_per_task ({n_nets})")
@@ -101,6 +97,63 @@ def check_config(config: dict, memory_limit_mb: int | None = None) -> None:
                           f"the simulated trials (simulation.duration_ms = "
                           f"{config['simulation']['duration_ms']})")
     _check_memory(config, memory_limit_mb)
+
+
+def _check_tasks(config: dict) -> None:
+    """Each task entry against its kind's schema, then its kind's cross-key checks."""
+    import jsonschema
+
+    for name, entry in config["tasks"].items():
+        kind = entry.get("kind")
+        if kind not in KINDS:
+            got = "missing" if kind is None else f"{kind!r}"
+            raise ConfigError(f"tasks.{name}.kind: {got}; expected one of "
+                              f"{', '.join(sorted(KINDS))}")
+        errors = sorted(jsonschema.Draft202012Validator(KINDS[kind].schema()).iter_errors(entry),
+                        key=lambda error: list(map(str, error.path)))
+        if errors:
+            path = ".".join(map(str, errors[0].path))
+            raise ConfigError(f"tasks.{name}{'.' + path if path else ''}: {errors[0].message} "
+                              f"(kind {kind})")
+    try:
+        for task in configured_tasks(config).values():
+            task.check()
+    except TaskConfigError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+# Keys that moved into the task entries of their kind when tasks became kinds.
+MOVED_KEYS = {
+    ("simulation", "decision_grid"): "tasks.<decision task>.simulation_grid",
+    ("simulation", "switching_trials"): "tasks.<perception task>.switching_trials",
+    ("simulation", "switch_every_ms"): "tasks.<perception task>.switch_every_ms",
+    ("slowpoints", "decision_inputs"): "tasks.<decision task>.fixed_point_inputs",
+}
+
+
+def check_moved_keys(config: dict) -> None:
+    """Refuse keys of older configs that now live in a task's entry, naming their new place.
+
+    Run before schema validation, whose message would only call them unexpected.
+    """
+    for (section, key), new in MOVED_KEYS.items():
+        if key in (config.get(section) or {}):
+            raise ConfigError(f"{section}.{key} has moved to {new}: each task entry holds "
+                              "the settings of its kind")
+    for name, entry in (config.get("tasks") or {}).items():
+        if isinstance(entry, dict) and "kind" not in entry and name in KINDS:
+            raise ConfigError(f"tasks.{name}.kind: missing; every task names its kind "
+                              f"(here probably `kind: {name}`)")
+
+
+def slowpoint_example_task(config: dict) -> str:
+    """The task whose example network Figure S5 draws: ``slowpoints.example_task``, or the
+    task analysed at the most fixed-point inputs (the first such in config order)."""
+    chosen = config["slowpoints"].get("example_task")
+    if chosen is not None:
+        return chosen
+    tasks = configured_tasks(config)
+    return max(tasks, key=lambda name: len(tasks[name].fixed_point_inputs()))
 
 
 def _check_memory(config: dict, memory_limit_mb: int | None) -> None:
@@ -187,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         config = read_config_file(args.base)
         for path in args.files:
             config = merge_config(config, read_config_file(path))
+        check_moved_keys(config)
         validate_schema(config, args.schema)
         check_config(config)
         # each robustness variant is the workflow again on its own merged config

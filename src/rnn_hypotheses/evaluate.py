@@ -8,38 +8,40 @@ import pandas as pd
 from .network import Network
 from .seeding import rng_for
 from .simulate import readout, simulate
-from .tasks import TrialBatch, evaluation_conditions, make_trials, n_steps, training_batch
+from .tasks import Task, TrialBatch, n_steps
 
 
-def evaluate(task: str, task_cfg: dict, network: Network, *, n_trials: int,
+def evaluate(task: Task, network: Network, *, n_trials: int,
              ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Simulate the test conditions with input and internal noise and score them.
+    """Simulate the task's test conditions with input and internal noise and score them.
 
     Parameters
     ----------
+    task : Task
+        Supplies the test conditions, their trials and the kind's extra columns.
     n_trials : int
         Noisy trials per test condition.
 
     Returns
     -------
     conditions : DataFrame
-        One row per test condition: input1[, input2], difference (input1 - input2,
-        decision only), target, mean_output (trial mean over the second half of the
-        trial), error (|mean_output - target|), accuracy (decision: fraction of trials
-        on the correct side of the midpoint between the two target levels).
+        One row per test condition: input1[, input2, ...], target, mean_output (trial
+        mean over the second half of the trial), error (|mean_output - target|), then
+        the kind's columns (decision: difference, input1 - input2, and accuracy, the
+        fraction of trials on the correct side of the midpoint between the two targets).
     trace : DataFrame
         Trial-averaged output over time per condition: condition, time_ms, output, target,
-        input1[, input2].
+        input1[, input2, ...].
     """
     seed = int(network.meta["seed"])
-    rng = rng_for(task, seed, "eval")
-    levels = evaluation_conditions(task, task_cfg)
+    rng = rng_for(task.name, seed, "eval")
+    levels = task.evaluation_conditions()
     conditions = np.repeat(levels, n_trials, axis=0)
-    trials = make_trials(task, task_cfg, conditions, dt=network.dt, rng=rng)
+    trials = task.trials(conditions, dt=network.dt, rng=rng)
     noise = rng.standard_normal((*trials.inputs.shape[:2], network.n_units), dtype=np.float32)
     r, _ = simulate(network, trials.inputs, noise=noise)
     z = readout(network, r)[..., 0]  # (time, trial)
-    T, _ = n_steps(task_cfg, network.dt)
+    T, _ = n_steps(task.config, network.dt)
     late = slice(T // 2, T)
     n_cond = len(levels)
     z_cond = z.reshape(T, n_cond, n_trials)
@@ -58,40 +60,24 @@ def evaluate(task: str, task_cfg: dict, network: Network, *, n_trials: int,
     })
     for i in range(levels.shape[1]):
         trace[f"input{i + 1}"] = np.repeat(levels[:, i], T)
-    if task == "decision":
-        frame["difference"] = levels[:, 0] - levels[:, 1]
-        midpoint = 0.5 * (task_cfg["output_high"] + task_cfg["output_low"])
-        says_high = per_trial > midpoint
-        should_be_high = (target > midpoint)[:, None]
-        frame["accuracy"] = (says_high == should_be_high).mean(axis=1)
+    for name, values in task.evaluation_columns(levels, per_trial, target).items():
+        frame[name] = values
     return frame, trace
 
 
-def performance_summary(task: str, task_cfg: dict, frame: pd.DataFrame, trace: pd.DataFrame
-                        ) -> dict:
+def performance_summary(task: Task, frame: pd.DataFrame, trace: pd.DataFrame) -> dict:
     """Score one network from its evaluation tables (see :func:`evaluate`).
 
     Returns
     -------
     dict
-        error (perception: largest |output - target| of the trial-averaged output over
-        the second half of the trial; decision: mean squared error of the per-condition
-        mean output), sign_accuracy (decision: mean accuracy over conditions with
-        |input1 - input2| >= min_test_difference) and meets_criterion.
+        error, sign_accuracy (NaN for a kind without one) and meets_criterion, as the
+        task's kind defines them (:meth:`rnn_hypotheses.tasks.Task.score`).
     """
-    if task == "perception":
-        late = trace["time_ms"] > task_cfg["trial_ms"] / 2
-        error = float((trace.loc[late, "output"] - trace.loc[late, "target"]).abs().max())
-        return {"error": error, "sign_accuracy": float("nan"),
-                "meets_criterion": error <= task_cfg["tolerance"]}
-    clear = frame["difference"].abs() >= task_cfg["min_test_difference"] - 1e-9
-    accuracy = float(frame.loc[clear, "accuracy"].mean())
-    error = float(np.mean((frame["mean_output"] - frame["target"]) ** 2))
-    return {"error": error, "sign_accuracy": accuracy,
-            "meets_criterion": accuracy >= task_cfg["min_accuracy"]}
+    return task.score(frame, trace)
 
 
-def loss_batch(task: str, task_cfg: dict, network: Network, n_trials: int,
+def loss_batch(task: Task, network: Network, n_trials: int,
                ) -> tuple[TrialBatch, np.ndarray]:
     """A fixed, seeded batch from the training distribution, for comparing weight matrices.
 
@@ -102,8 +88,8 @@ def loss_batch(task: str, task_cfg: dict, network: Network, n_trials: int,
 
     Parameters
     ----------
-    task, task_cfg
-        Task name and its config.yaml entry.
+    task : Task
+        The network's task.
     network : Network
         Supplies the seed (``meta["seed"]``), ``dt`` and the number of units.
     n_trials : int
@@ -117,14 +103,14 @@ def loss_batch(task: str, task_cfg: dict, network: Network, n_trials: int,
         Standard-normal draws xi_t for :func:`~rnn_hypotheses.simulate.simulate`.
     """
     seed = int(network.meta["seed"])
-    batch = training_batch(task, task_cfg, rng_for(task, seed, "task_loss_trials"), n_trials,
-                           dt=network.dt)
-    noise = rng_for(task, seed, "task_loss_noise").standard_normal(
+    batch = task.training_batch(rng_for(task.name, seed, "task_loss_trials"), n_trials,
+                                dt=network.dt)
+    noise = rng_for(task.name, seed, "task_loss_noise").standard_normal(
         (*batch.inputs.shape[:2], network.n_units), dtype=np.float32)
     return batch, noise
 
 
-def task_loss(network: Network, W_rec: np.ndarray | None, task: str, task_cfg: dict, *,
+def task_loss(network: Network, W_rec: np.ndarray | None, task: Task, *,
               n_trials: int = 128, batch: tuple[TrialBatch, np.ndarray] | None = None) -> float:
     """The training loss of ``network`` with recurrent weights ``W_rec``, in NumPy.
 
@@ -138,8 +124,8 @@ def task_loss(network: Network, W_rec: np.ndarray | None, task: str, task_cfg: d
         Supplies W_in, W_out, b, dt, tau, sigma and the seed of the batch.
     W_rec : ndarray, shape (N, N), or None
         Recurrent weights to evaluate; None uses ``network.W_rec``.
-    task, task_cfg
-        Task name and its config.yaml entry.
+    task : Task
+        The network's task.
     n_trials : int
         Trials of the batch (ignored when ``batch`` is given).
     batch : (TrialBatch, noise), optional
@@ -150,7 +136,7 @@ def task_loss(network: Network, W_rec: np.ndarray | None, task: str, task_cfg: d
     float
         Mean squared error, in squared output units.
     """
-    trials, noise = batch if batch is not None else loss_batch(task, task_cfg, network, n_trials)
+    trials, noise = batch if batch is not None else loss_batch(task, network, n_trials)
     r, _ = simulate(network, trials.inputs, noise=noise, W_rec=W_rec)
     z = readout(network, r)  # (time, trial, n_outputs)
     weights = np.broadcast_to(trials.loss_mask, z.shape)

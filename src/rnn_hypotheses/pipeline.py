@@ -18,6 +18,7 @@ import pandas as pd
 from . import artifacts
 from .config import network_seed
 from .network import Network, initialise_network
+from .tasks import Task, make_task
 
 
 def peak_memory_mb() -> float:
@@ -72,6 +73,12 @@ def network_config(config: dict, task: str, net: str) -> dict:
         "task_config": config["tasks"][task],
         "training": config["training"],
     }
+
+
+def network_task(provenance: dict) -> Task:
+    """The :class:`~rnn_hypotheses.tasks.Task` a network was trained on, from the
+    provenance of :func:`network_config` (a rule's ``provenance`` param)."""
+    return make_task(provenance["task"], provenance["task_config"])
 
 
 def initial_network(config: dict, task: str, net: str) -> Network:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 
+from .tasks import Task, make_task
+
 # Fixed cost of a job of each stage in MB: the peak of smoke-sized jobs, rounded up;
 # training's TensorFlow runtime grows with the graph (689 MB at smoke size, 913 MB for
 # a 256-unit decision network on config.yaml), hence its larger margin.
@@ -36,10 +38,11 @@ MiB = 2**20
 # (named in check_config's message when a job does not fit).
 STAGE_SIZES = {
     "train": "training.batch_size, training.max_steps / snapshot_every, the task's trial_ms",
-    "evaluate": "evaluation.n_trials, the task's test_grid or input_levels and trial_ms",
-    "simulate": "simulation.duration_ms, decision_grid, trials_per_condition",
+    "evaluate": "evaluation.n_trials, the task's test conditions and trial_ms",
+    "simulate": "simulation.duration_ms, trials_per_condition, the task's simulated conditions",
     "connectivity": "training.max_steps / snapshot_every, connectivity.loss_trials",
-    "latent": "latent.T, simulation.duration_ms, decision_grid, trials_per_condition",
+    "latent": "latent.T, simulation.duration_ms, trials_per_condition, the task's simulated "
+              "conditions",
     "slowpoints": "slowpoints.n_initial_states, the simulation's size",
 }
 
@@ -48,17 +51,14 @@ def _steps(ms: float, dt: float) -> int:
     return max(1, int(round(ms / dt)))
 
 
-def _stage_bytes(stage: str, n_units: int, task_cfg: dict, config: dict) -> float:
-    """Bytes of the large arrays a job of ``stage`` holds for a network of ``n_units``."""
-    n = float(n_units)
+def _stage_bytes(stage: str, task: Task, config: dict) -> float:
+    """Bytes of the large arrays a job of ``stage`` holds for a network of ``task``."""
+    n = float(task.n_units)
     dt = config["model"]["dt_ms"]
     training, latent = config["training"], config["latent"]
-    trial_steps = _steps(task_cfg["trial_ms"], dt)
+    trial_steps = _steps(task.config["trial_ms"], dt)
     sim_steps = _steps(config["simulation"]["duration_ms"], dt)
-    # held trials of the larger task grid, plus switching trials
-    sim_trials = (config["simulation"]["decision_grid"] ** 2
-                  * config["simulation"]["trials_per_condition"]
-                  + config["simulation"]["switching_trials"])
+    sim_trials = task.n_simulation_trials(config["simulation"])
     snapshots = training["max_steps"] // training["snapshot_every"] + 2
     matrix32, matrix64, matrix128 = 4 * n * n, 8 * n * n, 16 * n * n
     if stage == "train":
@@ -70,8 +70,7 @@ def _stage_bytes(stage: str, n_units: int, task_cfg: dict, config: dict) -> floa
     # a simulation holds its rates and pre-activations (float64) and its noise (float32):
     # 20 bytes per step, trial and unit
     if stage == "evaluate":
-        trials = config["evaluation"]["n_trials"] * max(
-            len(task_cfg.get("input_levels", ())), task_cfg.get("test_grid", 1) ** 2)
+        trials = config["evaluation"]["n_trials"] * len(task.evaluation_conditions())
         return 4 * matrix64 + 20 * trials * trial_steps * n
     if stage == "simulate":
         return 4 * matrix64 + 20 * sim_trials * sim_steps * n
@@ -110,8 +109,7 @@ def job_memory_mb(stage: str, config: dict, task: str | None = None) -> int:
     """
     if stage == "summary":
         return BASE_MB["summary"]
-    task_cfg = config["tasks"][task]
-    nbytes = _stage_bytes(stage, task_cfg["n_units"], task_cfg, config)
+    nbytes = _stage_bytes(stage, make_task(task, config["tasks"][task]), config)
     return int(BASE_MB[stage] + MARGIN * nbytes / MiB) + 1
 
 

@@ -21,7 +21,7 @@ from .analysis.connectivity import mean_offdiagonal
 from .network import Network
 from .seeding import rng_for
 from .simulate import largest_finite
-from .tasks import training_batch
+from .tasks import Task
 
 
 @dataclass
@@ -66,12 +66,12 @@ class TrainResult:
     stop_reason: str
 
 
-def step_batch(task: str, task_cfg: dict, network: Network, settings: TrainSettings, step: int):
+def step_batch(task: Task, network: Network, settings: TrainSettings, step: int):
     """The trials and standard-normal noise of one training step (pure in its arguments)."""
     seed = int(network.meta["seed"])
-    batch = training_batch(task, task_cfg, rng_for(task, seed, "batch", step),
-                           settings.batch_size, dt=network.dt)
-    noise = rng_for(task, seed, "noise", step).standard_normal(
+    batch = task.training_batch(rng_for(task.name, seed, "batch", step), settings.batch_size,
+                                dt=network.dt)
+    noise = rng_for(task.name, seed, "noise", step).standard_normal(
         (*batch.inputs.shape[:2], network.n_units), dtype=np.float32)
     return batch, noise
 
@@ -103,8 +103,7 @@ def _load_checkpoint(path: Path, fingerprint: str, log: Callable[[str], None]):
 
 
 def train(
-    task: str,
-    task_cfg: dict,
+    task: Task,
     network: Network,
     settings: TrainSettings,
     *,
@@ -116,9 +115,9 @@ def train(
 
     Parameters
     ----------
-    task, task_cfg
-        Task name and its config.yaml entry (``loss_target`` stops training early
-        once the mean loss of the last ``loss_window`` steps falls below it).
+    task : Task
+        Supplies the trials; its ``loss_target`` stops training early once the mean
+        loss of the last ``loss_window`` steps falls below it.
     network : Network
         The untrained network; not modified.
     checkpoint_path : path, optional
@@ -137,7 +136,7 @@ def train(
     from .model import CTRNN  # TensorFlow is imported only where training happens.
 
     fingerprint = artifacts._config_json(
-        {"task": task, "task_cfg": task_cfg, "settings": settings.__dict__,
+        {"task": task.name, "task_cfg": task.config, "settings": settings.__dict__,
          "meta": network.meta, "dt": network.dt, "tau": network.tau, "sigma": network.sigma})
     model = CTRNN(network, learning_rate=settings.learning_rate)
     rows: list[list[float]] = []
@@ -171,7 +170,7 @@ def train(
     steps_this_call = 0
     stop_reason = "max_steps"
     while step < settings.max_steps:
-        batch, noise = step_batch(task, task_cfg, network, settings, step)
+        batch, noise = step_batch(task, network, settings, step)
         W_before = model.W_rec.numpy() if step % settings.log_every == 0 else None
         loss = float(model.train_step(batch.inputs, noise, batch.targets, batch.loss_mask))
         if not np.isfinite(loss):
@@ -190,7 +189,7 @@ def train(
             log(f"step {step}/{settings.max_steps}  loss {np.mean(window):.3g}  "
                 f"{rate:.1f} steps/s  at most {left / 60:.1f} min left")
             t_progress = now
-        if len(window) == settings.loss_window and np.mean(window) < task_cfg["loss_target"]:
+        if len(window) == settings.loss_window and np.mean(window) < task.config["loss_target"]:
             stop_reason = "loss_target"
             break
         if checkpoint_path is not None and (
@@ -204,7 +203,7 @@ def train(
             raise InterruptedError(f"stopped after {steps_this_call} steps (step {step})")
 
     # The final state: its loss on the next step's batch, always logged and snapshotted.
-    batch, noise = step_batch(task, task_cfg, network, settings, step)
+    batch, noise = step_batch(task, network, settings, step)
     final_loss = float(model.loss(batch.inputs, noise, batch.targets, batch.loss_mask))
     W_final = model.W_rec.numpy()
     # Each step checks the loss before its update; the last update is checked here, so a

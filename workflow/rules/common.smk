@@ -2,11 +2,16 @@
 
 import re
 
-from rnn_hypotheses.config import network_ids
+from rnn_hypotheses.config import network_ids, slowpoint_example_task
 from rnn_hypotheses.pipeline import network_config
 from rnn_hypotheses.resources import job_memory_mb
+from rnn_hypotheses.tasks import configured_tasks
 
-TASKS = list(config["tasks"])
+# name -> Task, in config order; each entry's kind decides what its stages compute
+TASK_OBJECTS = configured_tasks(config)
+TASKS = list(TASK_OBJECTS)
+# name -> kind: the task_kinds param of the rules that draw or compare tasks
+TASK_KINDS = {name: task.kind for name, task in TASK_OBJECTS.items()}
 NETS = network_ids(config)
 STATES = ["untrained", "trained"]
 
@@ -64,6 +69,20 @@ def train_runtime(wildcards):
     steps = config["training"]["max_steps"]
     units = config["tasks"][wildcards.task]["n_units"]
     return int(10 + steps * 0.05 * (units / 256) ** 2 / 60 * 2)
+
+
+def latent_runtime(wildcards):
+    # Minutes: about 20 for the 256-unit decision network's 50 simulated trials.
+    task = TASK_OBJECTS[wildcards.task]
+    trials = task.n_simulation_trials(config["simulation"])
+    return int(10 + 10 * (task.n_units / 256) ** 2 * trials / 50)
+
+
+def slowpoints_runtime(wildcards):
+    # Minutes: about 30 for the 256-unit decision network at its six inputs.
+    task = TASK_OBJECTS[wildcards.task]
+    inputs = len(task.fixed_point_inputs()) + int(config["slowpoints"]["autonomous"])
+    return int(10 + 20 * (task.n_units / 256) ** 2 * inputs / 6)
 
 
 ALL_TARGETS = [

@@ -109,6 +109,7 @@ rule connectivity_claims:
         networks_per_task=config["networks_per_task"],
         tasks=NETWORK_TASKS,
         nets=NETWORK_NETS,
+        task_kinds=TASK_KINDS,
     log:
         "results/logs/connectivity_claims.log",
     benchmark:
@@ -133,6 +134,7 @@ rule fig04_mean_weight:
             category="5.1 Increasing nonlinearity",
         ),
     params:
+        task_kinds=TASK_KINDS,
         tasks=NETWORK_TASKS,
         nets=NETWORK_NETS,
     log:
@@ -161,6 +163,7 @@ rule fig07_weight_changes:
             category="5.2 Subtle changes have a big impact",
         ),
     params:
+        task_kinds=TASK_KINDS,
         tasks=NETWORK_TASKS,
         nets=NETWORK_NETS,
         marked=CONNECTIVITY["marked_eigenvalues"],
@@ -190,6 +193,7 @@ rule fig08_centrality:
             category="5.2 Subtle changes have a big impact",
         ),
     params:
+        task_kinds=TASK_KINDS,
         tasks=NETWORK_TASKS,
         nets=NETWORK_NETS,
         top_fraction=CONNECTIVITY["top_fraction"],
@@ -217,6 +221,7 @@ rule figS1_nonnormality:
             category="5.2 Subtle changes have a big impact",
         ),
     params:
+        task_kinds=TASK_KINDS,
         tasks=NETWORK_TASKS,
         nets=NETWORK_NETS,
     log:
@@ -243,6 +248,7 @@ rule figS2_low_rank_change:
             category="5.2 Subtle changes have a big impact",
         ),
     params:
+        task_kinds=TASK_KINDS,
         tasks=NETWORK_TASKS,
         nets=NETWORK_NETS,
     log:

@@ -3,8 +3,8 @@
 
 rule fig01_task_performance:
     input:
-        decision=per_network("results/{task}/{net}/eval.parquet", ["decision"]),
-        perception=per_network("results/{task}/{net}/eval_trace.parquet", ["perception"]),
+        conditions=per_network("results/{task}/{net}/eval.parquet"),
+        traces=per_network("results/{task}/{net}/eval_trace.parquet"),
     output:
         report(
             figure("fig01_task_performance"),
@@ -12,7 +12,9 @@ rule fig01_task_performance:
             category="3 Network performance",
         ),
     params:
-        nets=NETS,
+        tasks=NETWORK_TASKS,
+        nets=NETWORK_NETS,
+        task_kinds=TASK_KINDS,
     log:
         "results/logs/figures/fig01_task_performance.log",
     benchmark:

@@ -28,7 +28,7 @@ rule latent:
     resources:
         mem_mb=job_mem_mb("latent"),
         # minutes: a decision job (256 units) takes one to two on one free core
-        runtime=lambda wildcards: 10 if wildcards.task == "perception" else 20,
+        runtime=latent_runtime,
     conda:
         "../../envs/rnn.yaml"
     script:
@@ -87,22 +87,33 @@ rule latent_claims:
         "../../scripts/latent_claims.py"
 
 
-rule fig02_decision_latent:
+# tasks whose kind draws its latent space as input isocontours (Figure 2) or as a trial whose
+# input switches (Figure 3); a kind without a latent view has neither
+ISOCONTOUR_TASKS = [t for t, task in TASK_OBJECTS.items() if task.latent_view == "isocontours"]
+SWITCHING_TASKS = [t for t, task in TASK_OBJECTS.items() if task.latent_view == "switching"]
+# their rules' wildcard constraints: exactly these names ("(?!)", no name, when there are none)
+ISOCONTOUR_TASK = "|".join(map(re.escape, ISOCONTOUR_TASKS)) or "(?!)"
+SWITCHING_TASK = "|".join(map(re.escape, SWITCHING_TASKS)) or "(?!)"
+
+
+rule fig02_latent_isocontours:
     input:
-        arrays=[f"results/decision/{n}/latent_{s}.npz" for s, n in LATENT_EXAMPLES],
+        arrays=[f"results/{{task}}/{n}/latent_{s}.npz" for s, n in LATENT_EXAMPLES],
     output:
         report(
-            figure("fig02_decision_latent"),
-            caption="../report/fig02_decision_latent.rst",
+            figure("fig02_{task}_latent"),
+            caption="../report/fig02_latent_isocontours.rst",
             category="4 Latent space visualisations",
         ),
+    wildcard_constraints:
+        task=ISOCONTOUR_TASK,
     params:
         nets=[n for _, n in LATENT_EXAMPLES],
         states=[s for s, _ in LATENT_EXAMPLES],
     log:
-        "results/logs/figures/fig02_decision_latent.log",
+        "results/logs/figures/fig02_{task}_latent.log",
     benchmark:
-        "results/benchmarks/figures/fig02_decision_latent.tsv"
+        "results/benchmarks/figures/fig02_{task}_latent.tsv"
     threads: 1
     resources:
         mem_mb=job_mem_mb("summary"),
@@ -110,25 +121,27 @@ rule fig02_decision_latent:
     conda:
         "../../envs/rnn.yaml"
     script:
-        "../../scripts/fig02_decision_latent.py"
+        "../../scripts/fig02_latent_isocontours.py"
 
 
-rule fig03_perception_latent:
+rule fig03_latent_switching:
     input:
-        arrays=[f"results/perception/{n}/latent_{s}.npz" for s, n in LATENT_EXAMPLES],
+        arrays=[f"results/{{task}}/{n}/latent_{s}.npz" for s, n in LATENT_EXAMPLES],
     output:
         report(
-            figure("fig03_perception_latent"),
-            caption="../report/fig03_perception_latent.rst",
+            figure("fig03_{task}_latent"),
+            caption="../report/fig03_latent_switching.rst",
             category="4 Latent space visualisations",
         ),
+    wildcard_constraints:
+        task=SWITCHING_TASK,
     params:
         nets=[n for _, n in LATENT_EXAMPLES],
         states=[s for s, _ in LATENT_EXAMPLES],
     log:
-        "results/logs/figures/fig03_perception_latent.log",
+        "results/logs/figures/fig03_{task}_latent.log",
     benchmark:
-        "results/benchmarks/figures/fig03_perception_latent.tsv"
+        "results/benchmarks/figures/fig03_{task}_latent.tsv"
     threads: 1
     resources:
         mem_mb=job_mem_mb("summary"),
@@ -136,7 +149,7 @@ rule fig03_perception_latent:
     conda:
         "../../envs/rnn.yaml"
     script:
-        "../../scripts/fig03_perception_latent.py"
+        "../../scripts/fig03_latent_switching.py"
 
 
 rule fig05_leaky_relu:
@@ -172,6 +185,7 @@ rule fig06_pi_vs_nonlinearity:
             category="5.1 Increasing nonlinearity",
         ),
     params:
+        task_kinds=TASK_KINDS,
         tasks=STATE_TASKS,
         nets=STATE_NETS,
     log:
@@ -198,6 +212,7 @@ rule fig09_subspace_pre_post:
             category="5.2 Subtle changes have a big impact",
         ),
     params:
+        task_kinds=TASK_KINDS,
         tasks=NETWORK_TASKS,
         nets=NETWORK_NETS,
         orthogonal_deg=LATENT["orthogonal_deg"],
@@ -225,6 +240,7 @@ rule fig10_subspace_conditions:
             category="5.2 Subtle changes have a big impact",
         ),
     params:
+        task_kinds=TASK_KINDS,
         tasks=STATE_TASKS,
         nets=STATE_NETS,
     log:
@@ -251,6 +267,7 @@ rule fig11_readout_angles:
             category="5.3 Latent space moves away from readout",
         ),
     params:
+        task_kinds=TASK_KINDS,
         tasks=STATE_TASKS,
         nets=STATE_NETS,
     log:
@@ -277,6 +294,7 @@ rule figS3_dca_uniqueness:
             category="5 Hypotheses: uniqueness of DCA",
         ),
     params:
+        task_kinds=TASK_KINDS,
         tasks=STATE_TASKS,
         nets=STATE_NETS,
         unique_angle_deg=LATENT["unique_angle_deg"],
@@ -296,8 +314,8 @@ rule figS3_dca_uniqueness:
 
 ALL_TARGETS.extend(
     [
-        *figure("fig02_decision_latent"),
-        *figure("fig03_perception_latent"),
+        *(path for t in ISOCONTOUR_TASKS for path in figure(f"fig02_{t}_latent")),
+        *(path for t in SWITCHING_TASKS for path in figure(f"fig03_{t}_latent")),
         *figure("fig05_leaky_relu"),
         *figure("fig06_pi_vs_nonlinearity"),
         *figure("fig09_subspace_pre_post"),

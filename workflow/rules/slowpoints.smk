@@ -4,6 +4,14 @@
 
 # the network drawn in Figures S4 and S5 (check_config keeps the index in range)
 SLOWPOINT_EXAMPLE = NETS[config["slowpoints"]["example_net"]]
+# the task whose example network's spectra Figure S5 draws (slowpoints.example_task)
+SLOWPOINT_EXAMPLE_TASK = slowpoint_example_task(config)
+# the search settings: every slowpoints key but the figures' choice of example
+SLOWPOINT_SEARCH = {
+    key: value
+    for key, value in config["slowpoints"].items()
+    if key not in ("example_net", "example_task")
+}
 # (state, task) of the panels of Figure S4, all of the example network
 SLOWPOINT_PANELS = [(s, t) for s in STATES for t in TASKS]
 
@@ -18,7 +26,7 @@ rule slowpoints:
         conditions="results/{task}/{net}/slowpoint_conditions_{state}.parquet",
     params:
         provenance=network_provenance,
-        slowpoints=config["slowpoints"],
+        slowpoints=SLOWPOINT_SEARCH,
         simulation=config["simulation"],
     log:
         "results/logs/slowpoints/{task}/{net}_{state}.log",
@@ -29,7 +37,7 @@ rule slowpoints:
         mem_mb=job_mem_mb("slowpoints"),
         # minutes: a trained decision network (256 units, 6 inputs) takes about a minute
         # of one free core; generous, as the exact finder's fallback varies between networks
-        runtime=lambda wildcards: 30 if wildcards.task == "decision" else 10,
+        runtime=slowpoints_runtime,
     conda:
         "../../envs/rnn.yaml"
     script:
@@ -47,11 +55,12 @@ rule slow_points_table:
         table("slow_point_claims"),
         table("slow_point_networks"),
     params:
-        slowpoints=config["slowpoints"],
+        slowpoints=SLOWPOINT_SEARCH,
         simulation=config["simulation"],
         networks_per_task=config["networks_per_task"],
         tasks=STATE_TASKS,
         nets=STATE_NETS,
+        task_kinds=TASK_KINDS,
     log:
         "results/logs/slow_points_table.log",
     benchmark:
@@ -84,6 +93,7 @@ rule figS4_fixed_points:
             category="6 Slow points",
         ),
     params:
+        task_kinds=TASK_KINDS,
         tasks=[t for _, t in SLOWPOINT_PANELS],
         states=[s for s, _ in SLOWPOINT_PANELS],
         net=SLOWPOINT_EXAMPLE,
@@ -107,11 +117,18 @@ rule figS5_slow_point_counts:
         # slow_points_table
         networks="results/tables/slow_point_networks.parquet",
         counts="results/tables/slow_points.parquet",
-        points=[f"results/decision/{SLOWPOINT_EXAMPLE}/slowpoints_{s}.parquet" for s in STATES],
+        # the spectra of the example network of slowpoints.example_task
+        points=[
+            f"results/{SLOWPOINT_EXAMPLE_TASK}/{SLOWPOINT_EXAMPLE}/slowpoints_{s}.parquet"
+            for s in STATES
+        ],
         conditions=[
             f"results/{t}/{n}/slowpoint_conditions_{s}.parquet" for s, t, n in STATE_KEYS
         ],
-        example=[f"results/decision/{SLOWPOINT_EXAMPLE}/slowpoints_{s}.npz" for s in STATES],
+        example=[
+            f"results/{SLOWPOINT_EXAMPLE_TASK}/{SLOWPOINT_EXAMPLE}/slowpoints_{s}.npz"
+            for s in STATES
+        ],
     output:
         report(
             figure("figS5_slow_point_counts"),
@@ -119,8 +136,10 @@ rule figS5_slow_point_counts:
             category="6 Slow points",
         ),
     params:
+        task_kinds=TASK_KINDS,
         tasks=STATE_TASKS,
         nets=STATE_NETS,
+        example_task=SLOWPOINT_EXAMPLE_TASK,
         example_states=STATES,
         net=SLOWPOINT_EXAMPLE,
     log:

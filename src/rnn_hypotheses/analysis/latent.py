@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from ..claims import ClaimSpec, evaluate_claims
+from ..claims import STATES, ClaimSpec, evaluate_claims
+from ..tasks import Task
 from .dca import DynamicalComponentsAnalysis, cross_covariances, predictive_information
 from .subspaces import orthonormal_basis, pca_basis, principal_angles, vector_subspace_angle
 
@@ -63,40 +64,30 @@ def theta_grid(n: int) -> NDArray[np.float64]:
     return np.linspace(0.0, np.pi / 4, n)
 
 
-def condition_groups(task: str, conditions: ArrayLike, kind: ArrayLike
+def condition_groups(task: Task, conditions: ArrayLike, trial_kind: ArrayLike
                      ) -> list[tuple[str, NDArray[np.int64]]]:
     """Trials of the two input conditions whose latent spaces are compared (Fig. 10).
 
-    Perception: held trials at the first and at the second input level (the
-    report's 0.5 and 0.8). Decision: held trials with input 1 > input 2 and those
-    with input 2 > input 1 (the two answers); trials with equal inputs belong to
-    neither. Switching trials belong to no group.
+    The task's kind chooses them among the held trials
+    (:meth:`rnn_hypotheses.tasks.Task.condition_groups`): perception, the first and
+    the second input level (the report's 0.5 and 0.8); decision, input 1 > input 2
+    and input 2 > input 1 (the two answers). Trials whose input changes belong to
+    no group.
 
     Parameters
     ----------
-    task : {"perception", "decision"}
+    task : Task
     conditions : array, shape (trial, n_inputs)
         Held input level(s) of each trial; NaN for switching trials.
-    kind : array of str, shape (trial,)
+    trial_kind : array of str, shape (trial,)
         ``"held"`` or ``"switching"``.
 
     Returns
     -------
     list of two (label, trial indices) pairs.
     """
-    conditions = np.asarray(conditions, dtype=float)
-    held = np.asarray(kind) == "held"
-    if task == "perception":
-        levels = np.unique(conditions[held, 0])
-        if levels.size < 2:
-            raise ValueError("perception needs held trials at two input levels")
-        return [(f"input {level:g}", np.flatnonzero(held & np.isclose(conditions[:, 0], level)))
-                for level in levels[:2]]
-    if task == "decision":
-        u1, u2 = conditions[:, 0], conditions[:, 1]
-        return [("input 1 > input 2", np.flatnonzero(held & (u1 > u2))),
-                ("input 2 > input 1", np.flatnonzero(held & (u2 > u1)))]
-    raise ValueError(f"unknown task {task!r}")
+    held = np.asarray(trial_kind) == "held"
+    return task.condition_groups(np.asarray(conditions, dtype=float), held)
 
 
 def steady_states(r: ArrayLike, conditions: ArrayLike, kind: ArrayLike, window: int
@@ -595,7 +586,7 @@ LATENT_CLAIMS: tuple[ClaimSpec, ...] = (
     ClaimSpec("dca_unique", "DCA solutions are (mostly) unique across restarts", "1 (4th "
               "hypothesis)", "share of random starts ending within the uniqueness angle of "
               "the best subspace found (by any start, warm starts included), vs 1/2",
-              "unique_share_{state}", kind="one_sample", reference=0.5, per_state=True),
+              "unique_share_{state}", kind="one_sample", reference=0.5, states=STATES),
 )
 """The claims of the latent claims table, in its row order."""
 

@@ -42,6 +42,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from ..claims import ClaimSpec, evaluate_claims
+from ..tasks import Decision, Perception, Task
 from .slowpoints import (
     Dynamics,
     PointSet,
@@ -52,7 +54,7 @@ from .slowpoints import (
     sample_initial_states,
     trajectory_slow_steps,
 )
-from .stats import bootstrap_ci, claim_row, claims_table
+from .stats import bootstrap_ci
 
 __all__ = [
     "COUNT_QUANTITIES",
@@ -101,43 +103,25 @@ def _label(u: NDArray[np.float64]) -> str:
     return f"u={values}" if u.size == 1 else f"u=({values})"
 
 
-def input_conditions(task: str, task_cfg: Mapping, cfg: Mapping) -> list[Condition]:
+def input_conditions(task: Task, autonomous: bool) -> list[Condition]:
     """The constant inputs of the slow-point analysis of one task.
 
     Parameters
     ----------
-    task : {"perception", "decision"}
-    task_cfg : mapping
-        ``config["tasks"][task]``: ``n_inputs`` and, for perception, ``input_levels``.
-    cfg : mapping
-        ``config["slowpoints"]``: ``decision_inputs`` (list of pairs) and
-        ``autonomous`` (bool).
+    task : Task
+        Supplies the inputs (:meth:`rnn_hypotheses.tasks.Task.fixed_point_inputs`):
+        perception, each input level; decision, each configured pair.
+    autonomous : bool
+        Also analyse u = 0, the network without input (``slowpoints.autonomous``).
 
     Returns
     -------
     list of Condition
-        Perception: each input level; decision: each configured pair; then
-        u = 0 when ``autonomous`` is set.
-
-    Raises
-    ------
-    ValueError
-        A decision pair whose length is not the task's number of inputs.
+        The task's inputs, then u = 0 when ``autonomous`` is set.
     """
-    n_in = int(task_cfg["n_inputs"])
-    if task == "perception":
-        levels = [np.full(n_in, float(v)) for v in task_cfg["input_levels"]]
-    elif task == "decision":
-        levels = [np.asarray(pair, dtype=float) for pair in cfg["decision_inputs"]]
-        for pair in levels:
-            if pair.shape != (n_in,):
-                raise ValueError(f"slowpoints.decision_inputs: {pair.tolist()} has "
-                                 f"{pair.size} values, the decision task takes {n_in}")
-    else:
-        raise ValueError(f"unknown task {task!r}")
-    conditions = [Condition(_label(u), u) for u in levels]
-    if cfg["autonomous"]:
-        conditions.append(Condition("u=0", np.zeros(n_in), autonomous=True))
+    conditions = [Condition(_label(u), u) for u in task.fixed_point_inputs()]
+    if autonomous:
+        conditions.append(Condition("u=0", np.zeros(task.n_inputs), autonomous=True))
     return conditions
 
 
@@ -583,20 +567,75 @@ def slow_point_counts(stats: pd.DataFrame, n_boot: int = 10_000, seed: int = 0) 
     return pd.DataFrame(rows)
 
 
-def _paired(stats: pd.DataFrame, task: str, key: str) -> tuple[np.ndarray, np.ndarray]:
-    """(trained, untrained) values of one statistic, paired by network."""
-    one = stats[stats["task"] == task].pivot(index="net", columns="state", values=key)
-    one = one.reindex(columns=["trained", "untrained"])
-    return one["trained"].to_numpy(float), one["untrained"].to_numpy(float)
-
-
-def _sizes(stats: pd.DataFrame) -> str:
+def _sizes(part: pd.DataFrame) -> str:
     """The networks' unit counts, e.g. "256" (or "128/256" if they differ)."""
-    return "/".join(str(int(v)) for v in sorted(stats["n_units"].dropna().unique()))
+    return "/".join(str(int(v)) for v in sorted(part["n_units"].dropna().unique()))
 
 
-def slow_point_claims(stats: pd.DataFrame, n_boot: int = 10_000, seed: int = 0) -> pd.DataFrame:
-    """Claims on the report's slow-point questions, one row each (stats.CLAIMS_COLUMNS).
+def _between_note(part: pd.DataFrame, spec: ClaimSpec, state: str | None) -> str:
+    """The two groups' network sizes; the untrained row is the control for size."""
+    if spec.key != "slow_more_fixed_points_decision":
+        return ""
+    # The harder task also has the larger networks, and random networks have more fixed
+    # points as N grows.
+    sizes = " vs ".join(f"{task} N={_sizes(part[part['task'] == task])}"
+                        for task in part["task"].unique())
+    return sizes + ("; control for network size" if state == "untrained" else "")
+
+
+_TRAINING = "trained minus untrained"
+SLOW_POINT_CLAIMS: tuple[ClaimSpec, ...] = (
+    ClaimSpec("slow_more_fixed_points_decision",
+              "decision networks have more fixed points than perception networks ({state})",
+              "6 (Q2)", "fixed points per input condition, decision minus perception, {state}",
+              "fixed_{state}", kind="between", groups=(Decision.kind, Perception.kind),
+              states=("trained", "untrained")),
+    ClaimSpec("slow_more_saddles_decision",
+              "decision networks have more saddles than perception networks ({state})",
+              "6 (Q2)", "saddles per input condition, decision minus perception, {state}",
+              "saddle_{state}", kind="between", groups=(Decision.kind, Perception.kind),
+              states=("trained",)),
+    ClaimSpec("slow_fixed_points_change", "training changes the number of fixed points",
+              "6 (Q2)", f"fixed points per input condition, {_TRAINING}", "fixed_trained",
+              kind="paired", other="fixed_untrained", alternative="two-sided",
+              label="suffix"),
+    ClaimSpec("slow_regions_change", "training changes the number of slow regions", "6.1.2",
+              f"slow regions per input condition, {_TRAINING}", "slow_trained", kind="paired",
+              other="slow_untrained", alternative="two-sided", label="suffix"),
+    ClaimSpec("slow_inputs_move_slowest_mode", "training makes inputs move the slowest mode "
+              "more", "6 (Q3)", "range over input conditions of the dominant stable point's "
+              f"largest real eigenvalue (1/s), {_TRAINING}", "slowest_rate_range_trained",
+              kind="paired", other="slowest_rate_range_untrained", label="suffix"),
+    ClaimSpec("slow_slowest_mode_slows", "training slows the slowest mode at stable points",
+              "6 (Q6)", f"largest real eigenvalue at the dominant stable point (1/s), "
+              f"{_TRAINING}", "slowest_rate_trained", kind="paired",
+              other="slowest_rate_untrained", label="suffix"),
+)
+"""The claims of the slow-point claims table: between kinds, then per task."""
+
+_NOTES = {"slow_slowest_mode_slows": "the contraction rate (trace of J) is -N/tau at every "
+          "state, so volume contraction cannot differ near slow points"}
+
+
+def networks_wide(stats: pd.DataFrame) -> pd.DataFrame:
+    """One row per (task, net), with ``<statistic>_<state>`` columns and ``n_units``.
+
+    Parameters
+    ----------
+    stats : DataFrame
+        :func:`network_statistics`'s output (one row per task, net and state).
+    """
+    values = [c for c in stats.columns if c not in ("task", "net", "state", "n_units")]
+    wide = stats.pivot(index=["task", "net"], columns="state", values=values)
+    wide.columns = [f"{name}_{state}" for name, state in wide.columns]
+    units = stats.groupby(["task", "net"])["n_units"].first()
+    return wide.join(units).reset_index()
+
+
+def slow_point_claims(stats: pd.DataFrame, kinds: Mapping[str, str], n_boot: int = 10_000,
+                      seed: int = 0) -> pd.DataFrame:
+    """Claims on the report's slow-point questions (stats.CLAIMS_COLUMNS), as
+    :data:`SLOW_POINT_CLAIMS` specifies them.
 
     - Q2 (section 6): decision networks have more fixed points and more
       saddles per input condition than perception networks (trained; and, as
@@ -614,64 +653,24 @@ def slow_point_claims(stats: pd.DataFrame, n_boot: int = 10_000, seed: int = 0) 
     ----------
     stats : DataFrame
         :func:`network_statistics`'s output.
+    kinds : mapping
+        Each task's kind.
     n_boot, seed
         Bootstrap settings of :func:`.stats.claim_row`.
 
     Returns
     -------
-    DataFrame with exactly :data:`.stats.CLAIMS_COLUMNS`.
+    DataFrame with exactly :data:`.stats.CLAIMS_COLUMNS`: the between-kind rows, then
+    each task's rows (tasks in name order).
     """
-    rows = []
-    opts = {"n_boot": n_boot, "seed": seed}
-    tasks = set(stats["task"])
-    if {"perception", "decision"} <= tasks:
-        for state in ("trained", "untrained"):
-            per = stats[stats["state"] == state]
-            dec = per.loc[per["task"] == "decision"]
-            per_ = per.loc[per["task"] == "perception"]
-            # The harder task also has the larger networks; the untrained row is the
-            # control for size (random networks have more fixed points as N grows).
-            sizes = (f"decision N={_sizes(dec)} vs perception N={_sizes(per_)}"
-                     + ("; control for network size" if state == "untrained" else ""))
-            rows.append(claim_row(
-                f"decision networks have more fixed points than perception networks ({state})",
-                "6 (Q2)", f"fixed points per input condition, decision minus perception, "
-                f"{state}", dec["fixed"], kind="between", other=per_["fixed"], notes=sizes,
-                key="slow_more_fixed_points_decision", state=state, **opts))
-        trained = stats[stats["state"] == "trained"]
-        rows.append(claim_row(
-            "decision networks have more saddles than perception networks (trained)", "6 (Q2)",
-            "saddles per input condition, decision minus perception, trained",
-            trained.loc[trained["task"] == "decision", "saddle"], kind="between",
-            other=trained.loc[trained["task"] == "perception", "saddle"],
-            key="slow_more_saddles_decision", state="trained", **opts))
-    for task in sorted(tasks):
-        after, before = _paired(stats, task, "fixed")
-        rows.append(claim_row(
-            f"training changes the number of fixed points ({task})", "6 (Q2)",
-            "fixed points per input condition, trained minus untrained", after, kind="paired",
-            other=before, alternative="two-sided", key="slow_fixed_points_change", task=task,
-            **opts))
-        after, before = _paired(stats, task, "slow")
-        rows.append(claim_row(
-            f"training changes the number of slow regions ({task})", "6.1.2",
-            "slow regions per input condition, trained minus untrained", after, kind="paired",
-            other=before, alternative="two-sided", key="slow_regions_change", task=task,
-            **opts))
-        after, before = _paired(stats, task, "slowest_rate_range")
-        rows.append(claim_row(
-            f"training makes inputs move the slowest mode more ({task})", "6 (Q3)",
-            "range over input conditions of the dominant stable point's largest real "
-            "eigenvalue (1/s), trained minus untrained", after, kind="paired", other=before,
-            key="slow_inputs_move_slowest_mode", task=task, **opts))
-        after, before = _paired(stats, task, "slowest_rate")
-        rows.append(claim_row(
-            f"training slows the slowest mode at stable points ({task})", "6 (Q6)",
-            "largest real eigenvalue at the dominant stable point (1/s), trained minus "
-            "untrained", after, kind="paired", other=before,
-            notes="the contraction rate (trace of J) is -N/tau at every state, so volume "
-            "contraction cannot differ near slow points", key="slow_slowest_mode_slows",
-            task=task, **opts))
-    return claims_table(rows)
-
-
+    wide = networks_wide(stats)
+    options = {"kinds": kinds, "n_boot": n_boot, "seed": seed}
+    between = [spec for spec in SLOW_POINT_CLAIMS if spec.kind == "between"]
+    per_task = [spec for spec in SLOW_POINT_CLAIMS if spec.kind != "between"]
+    tables = [evaluate_claims(between, wide, note=_between_note, **options)]
+    # row order: every claim of one task before the next task's
+    for task in sorted(wide["task"].unique()):
+        tables.append(evaluate_claims(
+            per_task, wide[wide["task"] == task],
+            note=lambda part, spec, state: _NOTES.get(spec.key, ""), **options))
+    return pd.concat(tables, ignore_index=True)

@@ -13,7 +13,7 @@ output errors (squared output units).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..claims import ClaimSpec, evaluate_claims
 from ..evaluate import loss_batch, task_loss
 from ..network import Network
+from ..tasks import Decision, Perception, Task
 from . import centrality as Z
 from . import connectivity as C
 from .stats import ALPHA
@@ -240,8 +241,7 @@ def nonnormality_table(steps: ArrayLike, Ws: ArrayLike) -> pd.DataFrame:
 
 def low_rank_table(
     network: Network,
-    task: str,
-    task_cfg: dict,
+    task: Task,
     *,
     max_rank: int = 10,
     n_trials: int = 128,
@@ -259,8 +259,8 @@ def low_rank_table(
     ----------
     network : Network
         A trained network (``W_rec_init`` and ``W_rec``).
-    task, task_cfg
-        Task name and its config.yaml entry.
+    task : Task
+        The network's task (its loss batch).
     max_rank : int
         Largest truncation rank before full rank.
     n_trials : int
@@ -297,11 +297,11 @@ def low_rank_table(
     })
     ranks = sorted({*range(min(max_rank, n) + 1), n})
     # one batch for every k: the losses then differ only through the weights
-    batch = loss_batch(task, task_cfg, network, n_trials)
+    batch = loss_batch(task, network, n_trials)
     loss = np.full(n + 1, np.nan)
     for k in ranks:
         W = C.truncated_weights(W0, W1, k, zero_diagonal=True)
-        loss[k] = task_loss(network, W, task, task_cfg, batch=batch)
+        loss[k] = task_loss(network, W, task, batch=batch)
     frame["loss"] = loss
     frame["truncated"] = np.isfinite(loss)
     return frame
@@ -322,7 +322,8 @@ CLAIMS: tuple[ClaimSpec, ...] = (
     ClaimSpec("decision_decrease_larger", "the decision task's mean weight decrease exceeds the "
               "perception task's", "5.1",
               "decrease of the mean off-diagonal weight, decision minus perception",
-              "mean_weight_change", kind="between", sign=-1.0, groups=("decision", "perception")),
+              "mean_weight_change", kind="between", sign=-1.0,
+              groups=(Decision.kind, Perception.kind)),
     ClaimSpec("few_weights_change", "few weights change much", "5.2",
               "share of sum(dW^2) carried by the top fraction of weights, vs i.i.d. Gaussian "
               "changes",
@@ -375,6 +376,7 @@ def _note(part: pd.DataFrame, claim: ClaimSpec) -> str:
 
 def connectivity_claims(
     summary: pd.DataFrame,
+    kinds: Mapping[str, str],
     claims: Sequence[ClaimSpec] = CLAIMS,
     *,
     alpha: float = ALPHA,
@@ -389,6 +391,8 @@ def connectivity_claims(
         One row per network: ``task``, ``net`` and every column the claims name
         (the output of :func:`network_summary` merged with
         :func:`.centrality.centrality_summary`).
+    kinds : mapping
+        Each task's kind (the between-task claim compares decision with perception tasks).
     claims : sequence of ClaimSpec
     alpha, n_boot, seed
         Test level, bootstrap resamples and bootstrap seed.
@@ -398,5 +402,6 @@ def connectivity_claims(
     DataFrame with :data:`.stats.CLAIMS_COLUMNS`. Per-task claims read
     ``"<task>: <text>"``; tasks in name order.
     """
-    return evaluate_claims(claims, summary, note=lambda part, claim, state: _note(part, claim),
+    return evaluate_claims(claims, summary, kinds=kinds,
+                           note=lambda part, claim, state: _note(part, claim),
                            alpha=alpha, n_boot=n_boot, seed=seed)

@@ -1,18 +1,18 @@
 """One claim specification type and one evaluator for the claims tables.
 
 A claim is data: which per-network column holds its statistic, how it is tested
-(one sample against a reference, paired against another column, or between two
-tasks), in which direction, and whether it has one row per task or per task and
-state. :func:`evaluate_claims` turns specifications and a per-network table into
-claims-table rows (:data:`.analysis.stats.CLAIMS_COLUMNS`), each identified by its
-``key``, ``task`` and ``state``.
+(one sample against a reference, paired against another column, or between the
+tasks of two kinds), in which direction, and whether it has one row per task or
+per task and state. :func:`evaluate_claims` turns specifications and a per-network
+table into claims-table rows (:data:`.analysis.stats.CLAIMS_COLUMNS`), each
+identified by its ``key``, ``task`` and ``state``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -34,14 +34,15 @@ class ClaimSpec:
     key : str
         Identifier; the hypotheses table joins on it.
     text : str
-        The claim in words (the table prefixes the task, and the state).
+        The claim in words; the table adds the task (and state) as ``label`` says.
+        Between-task claims fill in ``{state}``.
     section : str
         Where the report makes it.
     statistic : str
         The per-network statistic, in words.
     column : str
         Column holding the statistic (the "after" member of a pair); ``{state}`` is
-        filled in for per-state claims.
+        filled in for per-state claims (as in ``statistic``).
     kind : {"one_sample", "paired", "between"}
     alternative : {"greater", "less", "two-sided"}
         Direction of the claim.
@@ -54,11 +55,14 @@ class ClaimSpec:
     sign : float
         Multiplies ``column`` first (-1 turns a change into a decrease).
     groups : tuple of str, optional
-        ``between`` only: (task whose values should be larger, the other task).
+        ``between`` only: (kind whose tasks' values should be larger, the other kind).
+        Every pair of a task of the first kind and one of the second gets a row.
     absolute : bool
         Test ``|column - other|`` against the reference (an equivalence margin).
-    per_state : bool
-        One row per state (untrained, trained) instead of one per task.
+    states : tuple of str
+        One row per state, in this order (e.g. :data:`STATES`), instead of one per task.
+    label : {"prefix", "suffix"}
+        ``"<task>: <text>"`` (``"<task>, <state>: <text>"``), or ``"<text> (<task>)"``.
     """
 
     key: str
@@ -73,7 +77,8 @@ class ClaimSpec:
     sign: float = 1.0
     groups: tuple[str, str] | None = None
     absolute: bool = False
-    per_state: bool = False
+    states: tuple[str, ...] = ()
+    label: Literal["prefix", "suffix"] = "prefix"
 
 
 def _constant(part: pd.DataFrame, column: str) -> float:
@@ -96,10 +101,23 @@ def _reference(spec: ClaimSpec, part: pd.DataFrame, thresholds: Mapping[str, flo
 Note = Callable[[pd.DataFrame, ClaimSpec, str | None], str]
 
 
+def _label(spec: ClaimSpec, task: str, state: str | None) -> str:
+    if spec.label == "suffix":
+        return f"{spec.text} ({task})"
+    return f"{task}, {state}: {spec.text}" if state else f"{task}: {spec.text}"
+
+
+def _between_pairs(spec: ClaimSpec, tasks: Sequence[str], kinds: Mapping[str, str]
+                   ) -> list[tuple[str, str]]:
+    high, low = spec.groups
+    return [(a, b) for a in tasks if kinds[a] == high for b in tasks if kinds[b] == low]
+
+
 def evaluate_claims(
     specs: Sequence[ClaimSpec],
     table: pd.DataFrame,
     *,
+    kinds: Mapping[str, str] | None = None,
     thresholds: Mapping[str, float] | None = None,
     note: Note | None = None,
     alpha: float | None = None,
@@ -115,19 +133,23 @@ def evaluate_claims(
         In the order their rows should appear.
     table : DataFrame
         One row per network: ``task`` and every column the claims name.
+    kinds : mapping, optional
+        Each task's kind; needed by between-task claims.
     thresholds : mapping, optional
         Named null values that claims refer to by name.
     note : callable (part, spec, state) -> str, optional
-        A sentence of context for a row, from the task's rows of ``table``.
+        A sentence of context for a row, from the task's rows of ``table`` (a between
+        row: the first group's rows, then the second's).
     alpha, n_boot, seed
         Test level (default: :data:`.analysis.stats.ALPHA`), bootstrap resamples and
         seed (:func:`.analysis.stats.claim_row`).
 
     Returns
     -------
-    DataFrame with :data:`.analysis.stats.CLAIMS_COLUMNS`. Rows read
-    ``"<task>: <text>"`` (``"<task>, <state>: <text>"`` per state), tasks in name order;
-    a between-task row reads ``"<text>"`` and has an empty task.
+    DataFrame with :data:`.analysis.stats.CLAIMS_COLUMNS`. Rows read as ``spec.label``
+    says, tasks in name order. A between-task row reads ``"<text>"`` and has an empty
+    task when one pair of tasks is compared; with several, each pair's row reads
+    ``"<a> vs <b>: <text>"`` and has task ``"<a> vs <b>"``.
     """
     # scipy.stats is slow to import; only the claims rules need it
     from ..analysis.stats import ALPHA, claim_row, claims_table
@@ -139,25 +161,35 @@ def evaluate_claims(
     tasks = sorted(table["task"].unique())
     for spec in specs:
         if spec.kind == "between":
-            high, low = spec.groups
-            x = spec.sign * table.loc[table["task"] == high, spec.column].to_numpy(float)
-            y = spec.sign * table.loc[table["task"] == low, spec.column].to_numpy(float)
-            rows.append(claim_row(spec.text, spec.section, spec.statistic, x, kind="between",
-                                  other=y, alternative=spec.alternative, key=spec.key,
-                                  **options))
+            if kinds is None:
+                raise ValueError(f"claim {spec.key!r} compares kinds of task: pass kinds")
+            pairs = _between_pairs(spec, tasks, kinds)
+            for high, low in pairs:
+                first, second = table[table["task"] == high], table[table["task"] == low]
+                pair = f"{high} vs {low}" if len(pairs) > 1 else ""
+                for state in spec.states or (None,):
+                    column = spec.column.format(state=state)
+                    text = spec.text.format(state=state)
+                    rows.append(claim_row(
+                        f"{pair}: {text}" if pair else text, spec.section,
+                        spec.statistic.format(state=state),
+                        spec.sign * first[column].to_numpy(float), kind="between",
+                        other=spec.sign * second[column].to_numpy(float),
+                        alternative=spec.alternative,
+                        notes=note(pd.concat([first, second]), spec, state) if note else "",
+                        key=spec.key, task=pair, state=state or "", **options))
             continue
         for task in tasks:
             part = table[table["task"] == task]
-            for state in STATES if spec.per_state else (None,):
+            for state in spec.states or (None,):
                 x = spec.sign * part[spec.column.format(state=state)].to_numpy(float)
                 other = None if spec.other is None else part[spec.other].to_numpy(float)
                 kind = spec.kind
                 if spec.absolute:
                     # an equivalence margin: the size of the change, one value per network
                     x, other, kind = np.abs(x - other), None, "one_sample"
-                label = f"{task}, {state}" if state else task
                 rows.append(claim_row(
-                    f"{label}: {spec.text}", spec.section, spec.statistic, x, kind=kind,
+                    _label(spec, task, state), spec.section, spec.statistic, x, kind=kind,
                     other=other, reference=_reference(spec, part, thresholds),
                     alternative=spec.alternative,
                     notes=note(part, spec, state) if note else "", key=spec.key, task=task,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .style import TASK_COLOURS
+from .style import TaskView
 
 
-def mean_weight_figure(traces: pd.DataFrame, bands: pd.DataFrame) -> plt.Figure:
+def mean_weight_figure(traces: pd.DataFrame, bands: pd.DataFrame,
+                       views: Mapping[str, TaskView]) -> plt.Figure:
     """Draw Figure 4.
 
     Parameters
@@ -19,11 +22,13 @@ def mean_weight_figure(traces: pd.DataFrame, bands: pd.DataFrame) -> plt.Figure:
     bands : DataFrame
         Per task and step: task, step, mean, ci_low, ci_high (mean over networks and
         its 95% interval).
+    views : mapping
+        Task name -> :class:`TaskView`, in config order: one curve per task, in its colour.
     """
     fig, ax = plt.subplots(figsize=(5.5, 3.4), constrained_layout=True)
     ax.axhline(0.0, color="0.6", lw=0.8, zorder=0)
-    for task in sorted(traces["task"].unique()):
-        colour = TASK_COLOURS.get(task, "k")
+    for task, view in views.items():
+        colour = view.colour
         one_task = traces[traces["task"] == task]
         for _, one in one_task.groupby("net"):
             ax.plot(one["step"], one["mean_weight"], color=colour, lw=0.5, alpha=0.45)

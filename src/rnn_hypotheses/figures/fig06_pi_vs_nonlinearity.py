@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from .fig05_leaky_relu import theta_label
-from .style import STATE_COLOURS
+from .style import STATE_COLOURS, TaskView, panel_grid
 
 
-def pi_vs_nonlinearity_figure(per_network: pd.DataFrame, bands: pd.DataFrame, *,
-                              tasks: tuple[str, ...] = ("perception", "decision")
-                              ) -> plt.Figure:
+def pi_vs_nonlinearity_figure(per_network: pd.DataFrame, bands: pd.DataFrame,
+                              views: Mapping[str, TaskView]) -> plt.Figure:
     """Draw Figure 6.
 
     Parameters
@@ -23,13 +24,17 @@ def pi_vs_nonlinearity_figure(per_network: pd.DataFrame, bands: pd.DataFrame, *,
     bands : DataFrame
         task, state, theta, mean, ci_low, ci_high, n: mean over networks and its
         95% bootstrap interval.
-    tasks : tuple of str
-        Panels left to right (the report: perception, decision).
+    views : mapping
+        Task name -> :class:`TaskView`, in config order: one panel per task, left to
+        right (four to a row), titled in the task's colour.
     """
-    fig, axes = plt.subplots(1, len(tasks), figsize=(4.2 * len(tasks), 3.6),
+    nrows, ncols = panel_grid(len(views))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.6 * nrows),
                              constrained_layout=True, squeeze=False)
+    for ax in axes.flat[len(views):]:
+        ax.set_visible(False)
     thetas = np.sort(per_network["theta"].unique())
-    for ax, task in zip(axes[0], tasks, strict=True):
+    for ax, (task, view) in zip(axes.flat, views.items(), strict=False):
         for state in ("untrained", "trained"):
             colour = STATE_COLOURS[state]
             nets = per_network[(per_network["task"] == task) & (per_network["state"] == state)]
@@ -43,6 +48,7 @@ def pi_vs_nonlinearity_figure(per_network: pd.DataFrame, bands: pd.DataFrame, *,
                     label=f"{state} (mean of {n}, 95% interval)")
         ax.set_xticks(thetas, [theta_label(t) for t in thetas])
         ax.set(xlabel="leaky-ReLU angle θ (0: ReLU, π/4: linear)",
-               ylabel="maximal PI of the DCA projection (nats)", title=task.capitalize())
+               ylabel="maximal PI of the DCA projection (nats)")
+        ax.set_title(task, color=view.colour)
         ax.legend(loc="upper left")
     return fig

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .style import STATE_COLOURS, TASK_COLOURS
+from .style import STATE_COLOURS, TaskView
 
 
 def weight_changes_figure(histogram: pd.DataFrame, eigenvalues: pd.DataFrame,
-                          summary: pd.DataFrame, *, top_fraction: float = 0.1,
-                          tasks: tuple[str, ...] = ("perception", "decision")) -> plt.Figure:
+                          summary: pd.DataFrame, views: Mapping[str, TaskView], *,
+                          top_fraction: float = 0.1) -> plt.Figure:
     """Draw Figure 7.
 
     Parameters
@@ -26,16 +28,18 @@ def weight_changes_figure(histogram: pd.DataFrame, eigenvalues: pd.DataFrame,
     summary : DataFrame
         One row per network: task, net, weight_std_init, change_top_share,
         change_top_share_gaussian.
+    views : mapping
+        Task name -> :class:`TaskView`, in config order: one histogram per task in its
+        colour, and one eigenvalue panel per task, top to bottom.
     top_fraction : float
         The fraction of weights behind ``change_top_share`` (for the label).
-    tasks : tuple of str
-        Tasks of the eigenvalue panels, top to bottom (the report: perception, decision).
     """
-    fig, axes = plt.subplots(3, 1, figsize=(5.6, 11.8), layout="constrained",
-                             gridspec_kw={"height_ratios": [0.75, 1, 1]})
+    n = len(views)
+    fig, axes = plt.subplots(1 + n, 1, figsize=(5.6, 4.3 * (0.75 + n)), layout="constrained",
+                             gridspec_kw={"height_ratios": [0.75, *[1] * n]})
     top = axes[0]
-    for task in sorted(histogram["task"].unique()):
-        colour = TASK_COLOURS.get(task, "k")
+    for task, view in views.items():
+        colour = view.colour
         h = histogram[histogram["task"] == task]
         # the bin starting at 0 (unchanged weights) cannot sit on a log axis: it goes in the label
         unchanged = h.loc[h["bin_low"] == 0, "fraction"].sum()
@@ -65,7 +69,7 @@ def weight_changes_figure(histogram: pd.DataFrame, eigenvalues: pd.DataFrame,
                title_fontsize=7)
 
     circle = np.exp(1j * np.linspace(0, 2 * np.pi, 400))
-    for ax, task in zip(axes[1:], tasks, strict=True):
+    for ax, (task, view) in zip(axes[1:], views.items(), strict=True):
         e = eigenvalues[eigenvalues["task"] == task]
         ax.plot(circle.real, circle.imag, color="0.6", lw=0.8, ls=":", zorder=0)
         ax.scatter(e["re_init"], e["im_init"], s=3, color=STATE_COLOURS["untrained"],
@@ -81,9 +85,9 @@ def weight_changes_figure(histogram: pd.DataFrame, eigenvalues: pd.DataFrame,
         ax.scatter(m["re_final"], m["im_final"], s=18, facecolor="none", edgecolor="k", lw=0.8,
                    label=f"the {per_net} that grew most per network (arrow: from before)")
         ax.set_aspect("equal")
-        ax.set(xlabel="real part", ylabel="imaginary part",
-               title=f"{task.capitalize()}: eigenvalues of $W_{{rec}}$ "
-                     f"({e['net'].nunique()} networks)")
+        ax.set(xlabel="real part", ylabel="imaginary part")
+        ax.set_title(f"{task}: eigenvalues of $W_{{rec}}$ ({e['net'].nunique()} networks)",
+                     color=view.colour)
     handles, labels = axes[-1].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=2, fontsize=7.5, markerscale=2.5)
     return fig

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
-from .style import TASK_COLOURS
+from .style import TaskView
 
 MEASURE_LABELS = {
     "eigenvector": "eigenvector centrality",
@@ -17,8 +18,8 @@ MEASURE_LABELS = {
 
 
 def centrality_figure(nodes: pd.DataFrame, summary: pd.DataFrame, highlight: dict[str, str],
-                      *, top_fraction: float = 0.1,
-                      tasks: tuple[str, ...] = ("decision", "perception")) -> plt.Figure:
+                      views: Mapping[str, TaskView], *, top_fraction: float = 0.1
+                      ) -> plt.Figure:
     """Draw Figure 8: initial against final centrality of every node.
 
     Parameters
@@ -31,16 +32,18 @@ def centrality_figure(nodes: pd.DataFrame, summary: pd.DataFrame, highlight: dic
     highlight : dict
         Task -> the network drawn on top of the pooled cloud (the one of median
         Spearman correlation, as the label says).
+    views : mapping
+        Task name -> :class:`TaskView`, in config order: one panel per task, top to
+        bottom, in the task's colour.
     top_fraction : float
         Size of the final top set behind ``fraction_top_from_bottom_half`` (for the label).
-    tasks : tuple of str
-        Tasks of the panels, top to bottom (the report: decision, perception).
     """
     measure = str(nodes["measure"].iloc[0])
     label = MEASURE_LABELS.get(measure, measure)
-    fig, axes = plt.subplots(len(tasks), 1, figsize=(4.6, 8.4), constrained_layout=True)
-    for ax, task in zip(np.atleast_1d(axes), tasks, strict=True):
-        colour = TASK_COLOURS.get(task, "k")
+    fig, axes = plt.subplots(len(views), 1, figsize=(4.6, 4.2 * len(views)),
+                             constrained_layout=True, squeeze=False)
+    for ax, (task, view) in zip(axes[:, 0], views.items(), strict=True):
+        colour = view.colour
         pooled = nodes[nodes["task"] == task]
         one = pooled[pooled["net"] == highlight[task]]
         s = summary[summary["task"] == task]
@@ -51,8 +54,8 @@ def centrality_figure(nodes: pd.DataFrame, summary: pd.DataFrame, highlight: dic
         low = min(pooled["initial"].min(), pooled["final"].min())
         high = max(pooled["initial"].max(), pooled["final"].max())
         ax.plot([low, high], [low, high], color="0.6", ls="--", lw=0.8, zorder=0)
-        ax.set(xlabel=f"initial {label}", ylabel=f"final {label}",
-               title=f"{task.capitalize()} task")
+        ax.set(xlabel=f"initial {label}", ylabel=f"final {label}")
+        ax.set_title(f"{task} task", color=colour)
         rho = s["spearman_rho"].median()
         frac = s["fraction_top_from_bottom_half"].mean()
         chance = s["fraction_chance"].mean()

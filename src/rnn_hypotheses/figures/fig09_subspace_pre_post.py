@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .style import TASK_COLOURS
+from .style import TaskView, panel_grid
 
 
-def subspace_pre_post_figure(angles: pd.DataFrame, bands: pd.DataFrame, *,
-                             orthogonal_deg: float | None = None,
-                             tasks: tuple[str, ...] = ("decision", "perception")
-                             ) -> plt.Figure:
+def subspace_pre_post_figure(angles: pd.DataFrame, bands: pd.DataFrame,
+                             views: Mapping[str, TaskView], *,
+                             orthogonal_deg: float | None = None) -> plt.Figure:
     """Draw Figure 9.
 
     Parameters
@@ -23,16 +24,20 @@ def subspace_pre_post_figure(angles: pd.DataFrame, bands: pd.DataFrame, *,
         between two random subspaces of the same dimensions).
     bands : DataFrame
         task, dim, mean, ci_low, ci_high, n: mean of angle_dca over networks.
+    views : mapping
+        Task name -> :class:`TaskView`, in config order: one panel per task, left to
+        right (four to a row), in the task's colour.
     orthogonal_deg : float, optional
         The claims table's "nearly orthogonal" threshold, drawn as a line.
-    tasks : tuple of str
-        Panels left to right (the report: decision, perception).
     """
-    fig, axes = plt.subplots(1, len(tasks), figsize=(3.6 * len(tasks), 3.5), sharey=True,
+    nrows, ncols = panel_grid(len(views))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 3.5 * nrows), sharey=True,
                              constrained_layout=True, squeeze=False)
+    for ax in axes.flat[len(views):]:
+        ax.set_visible(False)
     rng = np.random.default_rng(0)  # horizontal jitter only, so that points do not overlap
-    for ax, task in zip(axes[0], tasks, strict=True):
-        colour = TASK_COLOURS.get(task, "k")
+    for ax, (task, view) in zip(axes.flat, views.items(), strict=False):
+        colour = view.colour
         part = angles[angles["task"] == task]
         for _, one in part.groupby("net"):
             one = one.sort_values("dim")
@@ -51,7 +56,9 @@ def subspace_pre_post_figure(angles: pd.DataFrame, bands: pd.DataFrame, *,
                        label=f"'nearly orthogonal' threshold ({orthogonal_deg:g}°)")
         dims = np.sort(part["dim"].unique())
         ax.set_xticks(dims)
-        ax.set(xlabel="principal angle (1 = smallest)", ylim=(0, 92), title=task.capitalize())
+        ax.set(xlabel="principal angle (1 = smallest)", ylim=(0, 92))
+        ax.set_title(task, color=colour)
         ax.legend(loc="lower right", fontsize=7.5)
-    axes[0, 0].set_ylabel("untrained vs trained DCA subspace (degrees)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("untrained vs trained DCA subspace (degrees)")
     return fig

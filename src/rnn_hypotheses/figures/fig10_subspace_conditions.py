@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .style import STATE_COLOURS
+from .style import STATE_COLOURS, TaskView
 
 
-def subspace_conditions_figure(angles: pd.DataFrame, bands: pd.DataFrame, *,
-                               tasks: tuple[str, ...] = ("decision", "perception"),
+def subspace_conditions_figure(angles: pd.DataFrame, bands: pd.DataFrame,
+                               views: Mapping[str, TaskView], *,
                                states: tuple[str, ...] = ("trained", "untrained")
                                ) -> plt.Figure:
     """Draw Figure 10.
@@ -23,10 +25,13 @@ def subspace_conditions_figure(angles: pd.DataFrame, bands: pd.DataFrame, *,
         condition labels, e.g. "input 0.5 vs input 0.8").
     bands : DataFrame
         task, state, dim, mean, ci_low, ci_high, n.
-    tasks, states : tuple of str
-        Rows top to bottom and columns left to right (the report: decision above,
-        trained left).
+    views : mapping
+        Task name -> :class:`TaskView`, in config order: one row per task, top to
+        bottom, titled in the task's colour.
+    states : tuple of str
+        Columns left to right (the report: trained left).
     """
+    tasks = list(views)
     fig, axes = plt.subplots(len(tasks), len(states), figsize=(3.4 * len(states),
                              3.0 * len(tasks)), sharex=True, sharey=True,
                              constrained_layout=True, squeeze=False)
@@ -45,7 +50,8 @@ def subspace_conditions_figure(angles: pd.DataFrame, bands: pd.DataFrame, *,
                         b["ci_high"] - b["mean"]], color="k", lw=1.8, marker="s", ms=5,
                         capsize=3, label="mean, 95% interval")
             conditions = part["conditions"].iloc[0] if len(part) else ""
-            ax.set_title(f"{task.capitalize()}, {state}\n{conditions}", fontsize=9)
+            ax.set_title(f"{task}, {state}\n{conditions}", fontsize=9,
+                         color=views[task].colour)
             ax.set_xticks(np.sort(part["dim"].unique()) if len(part) else [])
             if i == len(tasks) - 1:
                 ax.set_xlabel("principal angle (1 = smallest)")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .style import STATE_COLOURS
+from .style import STATE_COLOURS, TaskView
 
 
-def readout_angles_figure(angles: pd.DataFrame, bands: pd.DataFrame, chance: pd.DataFrame, *,
-                          tasks: tuple[str, ...] = ("decision", "perception"),
+def readout_angles_figure(angles: pd.DataFrame, bands: pd.DataFrame, chance: pd.DataFrame,
+                          views: Mapping[str, TaskView], *,
                           states: tuple[str, ...] = ("trained", "untrained")) -> plt.Figure:
     """Draw Figure 11, every panel on the same axes.
 
@@ -24,10 +26,13 @@ def readout_angles_figure(angles: pd.DataFrame, bands: pd.DataFrame, chance: pd.
     chance : DataFrame
         task, angle: the angle between a fixed vector and a random subspace of
         the same dimensions.
-    tasks, states : tuple of str
-        Rows top to bottom and columns left to right (the report: decision above,
-        trained left).
+    views : mapping
+        Task name -> :class:`TaskView`, in config order: one row per task, top to
+        bottom, titled in the task's colour.
+    states : tuple of str
+        Columns left to right (the report: trained left).
     """
+    tasks = list(views)
     spaces = ("DCA", "PCA")
     fig, axes = plt.subplots(len(tasks), len(states), figsize=(3.3 * len(states),
                              3.0 * len(tasks)), sharex=True, sharey=True,
@@ -54,7 +59,7 @@ def readout_angles_figure(angles: pd.DataFrame, bands: pd.DataFrame, chance: pd.
                 ax.annotate(f"{level.iloc[0]:.0f}°", (len(spaces) - 0.6, level.iloc[0]),
                             xytext=(-2, 2), textcoords="offset points", ha="right",
                             va="bottom", fontsize=7, color="0.4")
-            ax.set_title(f"{task.capitalize()}, {state}", fontsize=9)
+            ax.set_title(f"{task}, {state}", fontsize=9, color=views[task].colour)
             ax.set_xticks(range(len(spaces)), spaces)
             ax.set_xlim(-0.4, len(spaces) - 0.6)
             if j == 0:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .style import TASK_COLOURS
+from .style import TaskView
 
 NORMS = {
     "henrici": "Frobenius norm $\\|U\\|_F$ (Henrici's departure)",
@@ -17,6 +19,7 @@ NORMS = {
 
 
 def nonnormality_figure(traces: pd.DataFrame, bands: pd.DataFrame,
+                        views: Mapping[str, TaskView],
                         report: tuple[float, float] = (16.5, 17.5)) -> plt.Figure:
     """Draw Figure S1: one panel per norm of the strictly upper Schur part U.
 
@@ -27,13 +30,15 @@ def nonnormality_figure(traces: pd.DataFrame, bands: pd.DataFrame,
         :data:`NORMS` (henrici, spectral, frobenius).
     bands : DataFrame
         task, norm (a key of :data:`NORMS`), step, mean, ci_low, ci_high.
+    views : mapping
+        Task name -> :class:`TaskView`, in config order: one curve per task, in its colour.
     report : (float, float)
         The values the report quotes (start and end of training), written in each panel.
     """
     fig, axes = plt.subplots(1, len(NORMS), figsize=(12, 3.6), constrained_layout=True)
     for ax, (norm, label) in zip(axes, NORMS.items(), strict=True):
-        for task in sorted(traces["task"].unique()):
-            colour = TASK_COLOURS.get(task, "k")
+        for task, view in views.items():
+            colour = view.colour
             one_task = traces[traces["task"] == task]
             for _, one in one_task.groupby("net"):
                 ax.plot(one["step"], one[norm], color=colour, lw=0.5, alpha=0.45)
@@ -44,8 +49,8 @@ def nonnormality_figure(traces: pd.DataFrame, bands: pd.DataFrame,
             ax.plot(band["step"], band["mean"], color=colour, lw=2.0,
                     label=f"{task}: {first:.3g} $\\to$ {last:.3g}")
         ax.set(xlabel="training step", ylabel=label, title=label.split(" (")[0])
-        # the legend goes where the curves are not: the 2-norm of decision networks climbs
-        # through the middle of its panel, the other quantities stay near two levels
+        # the legend goes where the curves are not: the report's 2-norm of the larger
+        # networks climbs through the middle of its panel, the other quantities stay level
         ax.legend(loc="upper left" if norm == "spectral" else "center left", fontsize=7.5,
                   title_fontsize=7.5,
                   title=f"mean of networks (report: about {report[0]:g} $\\to$ {report[1]:g})")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .style import TASK_COLOURS
+from .style import TaskView
 
 
 def low_rank_figure(spectra: pd.DataFrame, spectrum_bands: pd.DataFrame,
                     losses: pd.DataFrame, loss_bands: pd.DataFrame,
-                    n_components: int = 30) -> plt.Figure:
+                    views: Mapping[str, TaskView], n_components: int = 30) -> plt.Figure:
     """Draw Figure S2.
 
     Parameters
@@ -26,12 +28,14 @@ def low_rank_figure(spectra: pd.DataFrame, spectrum_bands: pd.DataFrame,
         one row per scored truncation.
     loss_bands : DataFrame
         task, rank, mean, ci_low, ci_high.
+    views : mapping
+        Task name -> :class:`TaskView`, in config order: one curve per task, in its colour.
     n_components : int
         Singular values shown on the left.
     """
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6), constrained_layout=True)
-    for task in sorted(spectra["task"].unique()):
-        colour = TASK_COLOURS.get(task, "k")
+    for task, view in views.items():
+        colour = view.colour
         for source, ls, label in (("dW", "-", "$dW$"), ("random", ":", "random, same norm")):
             band = spectrum_bands[(spectrum_bands["task"] == task)
                                   & (spectrum_bands["source"] == source)
@@ -58,8 +62,8 @@ def low_rank_figure(spectra: pd.DataFrame, spectrum_bands: pd.DataFrame,
     def position(frame: pd.DataFrame) -> pd.Series:
         return frame["rank"].where(~frame["full"], x_full)
 
-    for task in sorted(losses["task"].unique()):
-        colour = TASK_COLOURS.get(task, "k")
+    for task, view in views.items():
+        colour = view.colour
         one_task = losses[losses["task"] == task]
         for _, one in one_task.groupby("net"):
             part = one[~one["full"]]

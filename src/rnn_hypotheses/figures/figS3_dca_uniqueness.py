@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .style import STATE_COLOURS
+from .style import STATE_COLOURS, TaskView
 
 
-def dca_uniqueness_figure(restarts: pd.DataFrame, shares: pd.DataFrame, *,
-                          unique_angle_deg: float,
-                          tasks: tuple[str, ...] = ("perception", "decision"),
+def _colour_ticks(ax: plt.Axes, colours: list[str]) -> None:
+    for tick, colour in zip(ax.get_xticklabels(), colours, strict=True):
+        tick.set_color(colour)
+
+
+def dca_uniqueness_figure(restarts: pd.DataFrame, shares: pd.DataFrame,
+                          views: Mapping[str, TaskView], *, unique_angle_deg: float,
                           states: tuple[str, ...] = ("untrained", "trained")) -> plt.Figure:
     """Draw Figure S3.
 
@@ -24,13 +30,18 @@ def dca_uniqueness_figure(restarts: pd.DataFrame, shares: pd.DataFrame, *,
     shares : DataFrame
         task, state, share (fraction of all starts, pooled over networks, that
         reached the best subspace), n_networks, n_all (networks where every start did).
+    views : mapping
+        Task name -> :class:`TaskView`, in config order: the (task, state) groups left
+        to right, task names in the task's colour.
     unique_angle_deg : float
         The angle below which a start counts as having found the best subspace.
-    tasks, states : tuple of str
+    states : tuple of str
+        The states of each task's groups, left to right.
     """
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9.0, 3.8), constrained_layout=True)
+    groups = [(t, s) for t in views for s in states]
+    width = max(9.0, 2 * (1.2 + 0.8 * len(groups)))  # two panels, each of every group
+    fig, (left, right) = plt.subplots(1, 2, figsize=(width, 3.8), constrained_layout=True)
     rng = np.random.default_rng(0)  # horizontal jitter only
-    groups = [(t, s) for t in tasks for s in states]
     for k, (task, state) in enumerate(groups):
         part = restarts[(restarts["task"] == task) & (restarts["state"] == state)]
         x = k + rng.uniform(-0.25, 0.25, len(part))
@@ -44,9 +55,11 @@ def dca_uniqueness_figure(restarts: pd.DataFrame, shares: pd.DataFrame, *,
             left.annotate(f"{100 * row['share']:.0f}% on best\n{row['n_all']}/{row['n_networks']}"
                           " nets all", (k, 91), ha="center", va="bottom", fontsize=7)
     labels = [f"{t}\n{s}" for t, s in groups]
+    colours = [views[t].colour for t, _ in groups]
     left.axhline(unique_angle_deg, color="0.4", ls="--", lw=1,
                  label=f"same subspace below {unique_angle_deg:g}°")
     left.set_xticks(range(len(groups)), labels)
+    _colour_ticks(left, colours)
     left.set(ylabel="largest principal angle to the best subspace found (°)",
              ylim=(-2, 104),
              title="Subspace found by each random start\nagainst the best subspace found")
@@ -54,6 +67,7 @@ def dca_uniqueness_figure(restarts: pd.DataFrame, shares: pd.DataFrame, *,
     right.set_yscale("log")
     right.axhline(1e-6, color="0.7", lw=0.8, zorder=0)
     right.set_xticks(range(len(groups)), labels)
+    _colour_ticks(right, colours)
     right.set(ylabel="PI of the best subspace minus this start's (nats)",
               title="PI lost by each random start\n(floor at 1e-6: same PI)")
     return fig

@@ -7,7 +7,8 @@ none of them feeds an analysis artifact or a claim.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -17,21 +18,35 @@ from ..analysis.slowpoint_analysis import PER_SECOND, dominant_stable
 from ..analysis.stats import band
 from ..simulate import leaky_relu
 
+ConditionValue = Callable[[ArrayLike], NDArray[np.float64]]
+"""A kind's condition value: inputs (n, n_inputs) -> the number a figure places or colours
+each condition by, shape (n,) (:meth:`rnn_hypotheses.tasks.Task.condition_value`)."""
 
-def colour_value(task: str, inputs: ArrayLike) -> NDArray[np.float64]:
-    """The number a figure colours a condition by: the level (perception) or input1 - input2.
+
+def input_columns(frame: pd.DataFrame) -> list[str]:
+    """The ``input1``, ``input2``, ... columns of a frame that hold a value, in input order."""
+    names = [c for c in frame.columns if re.fullmatch(r"input\d+", str(c))
+             and frame[c].notna().any()]
+    return sorted(names, key=lambda c: int(c.removeprefix("input")))
+
+
+def with_condition_values(frame: pd.DataFrame,
+                          condition_values: Mapping[str, ConditionValue]) -> pd.DataFrame:
+    """``frame`` with a ``value`` column: each row's condition value under its task's kind.
 
     Parameters
     ----------
-    task : {"perception", "decision"}
-    inputs : array, shape (n, n_inputs)
-
-    Returns
-    -------
-    ndarray, shape (n,)
+    frame : DataFrame
+        ``task`` and the inputs of each row (``input1``, ...; a task with fewer inputs
+        than another leaves the extra columns NaN).
+    condition_values : mapping
+        Task name -> its kind's condition value (:func:`.style.condition_value_of`).
     """
-    u = np.atleast_2d(np.asarray(inputs, dtype=float))
-    return u[:, 0] if task == "perception" else u[:, 0] - u[:, 1]
+    value = pd.Series(np.nan, index=frame.index, dtype=float)
+    for task, part in frame.groupby("task", sort=False):
+        inputs = part[input_columns(part)].to_numpy(float)
+        value.loc[part.index] = condition_values[task](inputs)
+    return frame.assign(value=value)
 
 
 def latent_view(
@@ -44,6 +59,8 @@ def latent_view(
     points: pd.DataFrame,
     segment_share: float = 0.2,
     include_autonomous: bool = True,
+    *,
+    condition_value: ConditionValue,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Trajectories, points and unstable modes of one network in a (up to) 3-D latent projection.
 
@@ -73,6 +90,9 @@ def latent_view(
     include_autonomous : bool
         Keep the points of u = 0 (value NaN). No simulated trial runs without
         input, so these may lie far from every trajectory.
+    condition_value : callable
+        The task's kind's condition value (:data:`ConditionValue`): the colour value of
+        each trial and point.
 
     Returns
     -------
@@ -90,7 +110,7 @@ def latent_view(
     r = np.asarray(simulation["r"], dtype=float)
     coords = (r - mean) @ V  # (time, trial, dims)
     n_time, n_trial, _ = coords.shape
-    values = colour_value(task, simulation["conditions"])
+    values = np.asarray(condition_value(simulation["conditions"]), dtype=float)
     tt, kk = np.meshgrid(np.arange(n_time), np.arange(n_trial), indexing="ij")
     trajectories = pd.DataFrame({
         "task": task, "state": state, "trial": kk.ravel(),
@@ -105,7 +125,7 @@ def latent_view(
         points, autonomous = points[~autonomous], autonomous[~autonomous]
     inputs = points.filter(regex=r"^input\d+$").to_numpy(float)
     located = points.assign(task=task, state=state,
-                            value=colour_value(task, inputs) if len(points) else [])
+                            value=condition_value(inputs) if len(points) else [])
     loc = np.asarray(arrays["locations"], float)[located["location"].to_numpy(int)]
     xyz = (loc - mean) @ V if len(loc) else np.zeros((0, dims))
     for k in range(dims):
@@ -139,7 +159,7 @@ def latent_view(
 
 
 def spectrum_frame(arrays: Mapping[str, np.ndarray], points: pd.DataFrame, task: str,
-                   state: str) -> pd.DataFrame:
+                   state: str, *, condition_value: ConditionValue) -> pd.DataFrame:
     """Every Jacobian eigenvalue at the dominant stable point of each condition, in 1/s.
 
     Parameters
@@ -149,6 +169,8 @@ def spectrum_frame(arrays: Mapping[str, np.ndarray], points: pd.DataFrame, task:
     points : DataFrame
         slowpoints_{state}.parquet.
     task, state : str
+    condition_value : callable
+        The task's kind's condition value (:data:`ConditionValue`).
 
     Returns
     -------
@@ -164,7 +186,7 @@ def spectrum_frame(arrays: Mapping[str, np.ndarray], points: pd.DataFrame, task:
         frames.append(pd.DataFrame({
             "task": task, "state": state, "condition": p.condition, "label": p.label,
             "autonomous": bool(auto[p.condition]),
-            "value": np.nan if auto[p.condition] else float(colour_value(task, inputs)[0]),
+            "value": np.nan if auto[p.condition] else float(condition_value(inputs)[0]),
             "re": lam.real, "im": lam.imag}))
     columns = ["task", "state", "condition", "label", "autonomous", "value", "re", "im"]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)

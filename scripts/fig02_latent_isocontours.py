@@ -1,9 +1,9 @@
-"""Snakemake entry point: Figure 2 (rule fig02_decision_latent)."""
+"""Snakemake entry point: Figure 2 of one task (rule fig02_latent_isocontours)."""
 
 import pandas as pd
 
 from rnn_hypotheses import artifacts
-from rnn_hypotheses.figures.fig02_decision_latent import decision_latent_figure
+from rnn_hypotheses.figures.fig02_latent_isocontours import latent_isocontours_figure
 from rnn_hypotheses.figures.style import latent_columns, save_figure
 from rnn_hypotheses.pipeline import job_log
 
@@ -14,7 +14,9 @@ for path, net, state in zip(snakemake.input.arrays, snakemake.params.nets,
                             snakemake.params.states, strict=True):
     arrays = artifacts.read_npz(path, ["steady_levels", "steady"])
     levels, coords = arrays["steady_levels"], arrays["steady"]
-    frames.append(pd.DataFrame({"net": net, "state": state, "input1": levels[:, 0],
-                                "input2": levels[:, 1],
+    frames.append(pd.DataFrame({"net": net, "state": state,
+                                **{f"input{i + 1}": levels[:, i] for i in range(levels.shape[1])},
                                 **latent_columns(coords, "dc")}))
-save_figure(decision_latent_figure(pd.concat(frames, ignore_index=True)), *snakemake.output)
+fig = latent_isocontours_figure(pd.concat(frames, ignore_index=True),
+                                task=snakemake.wildcards.task)
+save_figure(fig, *snakemake.output)

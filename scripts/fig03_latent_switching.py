@@ -1,13 +1,14 @@
-"""Snakemake entry point: Figure 3 (rule fig03_perception_latent)."""
+"""Snakemake entry point: Figure 3 of one task (rule fig03_latent_switching)."""
 
 import pandas as pd
 
 from rnn_hypotheses import artifacts
-from rnn_hypotheses.figures.fig03_perception_latent import perception_latent_figure
+from rnn_hypotheses.figures.fig03_latent_switching import latent_switching_figure
 from rnn_hypotheses.figures.style import latent_columns, save_figure
 from rnn_hypotheses.pipeline import job_log
 
 job_log(snakemake.log[0])
+task = snakemake.wildcards.task
 
 trajectories, fixed_points = [], []
 for path, net, state in zip(snakemake.input.arrays, snakemake.params.nets,
@@ -15,7 +16,8 @@ for path, net, state in zip(snakemake.input.arrays, snakemake.params.nets,
     arrays = artifacts.read_npz(path, ["switching", "switching_inputs", "time_ms",
                                        "steady_levels", "steady"])
     if arrays["switching"].shape[1] == 0:
-        raise artifacts.ArtifactError(f"{path}: no switching trial (simulation.switching_trials)")
+        raise artifacts.ArtifactError(f"{path}: no switching trial "
+                                      f"(tasks.{task}.switching_trials)")
     one = arrays["switching"][:, 0]  # the first switching trial, (time, d)
     trajectories.append(pd.DataFrame({
         "net": net, "state": state, "time_ms": arrays["time_ms"],
@@ -25,6 +27,7 @@ for path, net, state in zip(snakemake.input.arrays, snakemake.params.nets,
     fixed_points.append(pd.DataFrame({
         "net": net, "state": state, "input": arrays["steady_levels"][:, 0],
         **latent_columns(steady, "dc")}))
-fig = perception_latent_figure(pd.concat(trajectories, ignore_index=True),
-                               pd.concat(fixed_points, ignore_index=True))
+fig = latent_switching_figure(pd.concat(trajectories, ignore_index=True),
+                              pd.concat(fixed_points, ignore_index=True),
+                              task=task)
 save_figure(fig, *snakemake.output)
