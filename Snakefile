@@ -28,6 +28,7 @@ include: "workflow/rules/connectivity.smk"
 include: "workflow/rules/simulate.smk"
 include: "workflow/rules/slowpoints.smk"
 include: "workflow/rules/latent.smk"
+include: "workflow/rules/sensitivity.smk"
 include: "workflow/rules/figures.smk"
 # last: it gathers what every stage above added to ALL_TARGETS
 include: "workflow/rules/report.smk"

@@ -11,6 +11,7 @@ from rnn_hypotheses.figures.figS4_fixed_points import fixed_points_figure
 from rnn_hypotheses.figures.frames import latent_view
 from rnn_hypotheses.figures.style import condition_value_of, save_figure, task_views
 from rnn_hypotheses.pipeline import job_log
+from rnn_hypotheses.simulate import input_onset
 
 job_log(snakemake.log[0])
 
@@ -18,7 +19,10 @@ inputs, params = snakemake.input, snakemake.params
 views = task_views(params.task_kinds)
 frames: list[list[pd.DataFrame]] = [[], [], []]
 for k, (task, state) in enumerate(zip(params.tasks, params.states, strict=True)):
-    sim = artifacts.read_npz(inputs.simulations[k], ["r", "conditions", "kind", "time_ms"])
+    sim = dict(artifacts.read_npz(inputs.simulations[k], ["r", "conditions", "kind", "time_ms"]))
+    # the trajectories from the input's onset: a baseline at u = 0 is not drawn
+    onset = input_onset(sim["time_ms"])
+    sim["r"], sim["time_ms"] = sim["r"][onset:], sim["time_ms"][onset:]
     latent = artifacts.read_npz(inputs.latent[k], ["coef", "mean"])
     arrays = artifacts.read_npz(inputs.arrays[k], ["locations", "unstable_vectors",
                                                    "condition_autonomous"])

@@ -2,6 +2,7 @@
 
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.analysis.stats import CLAIMS_COLUMNS
+from rnn_hypotheses.claims.sensitivity import window_dependence
 from rnn_hypotheses.hypotheses import (
     display_table,
     hypotheses_html,
@@ -24,7 +25,10 @@ tables = read(snakemake.input.tables)
 # the variants' tables come in the order of params.variants, each in the order of names
 per_variant = [snakemake.input.variants[i * len(names):(i + 1) * len(names)]
                for i in range(len(variants))]
-table = hypotheses_table(tables, {v: read(p) for v, p in zip(variants, per_variant, strict=True)})
+sensitivity = artifacts.read_parquet(snakemake.input.sensitivity,
+                                     ["drop_ms", "key", "task", "state", "verdict"])
+table = hypotheses_table(tables, {v: read(p) for v, p in zip(variants, per_variant, strict=True)},
+                         window_dependence=window_dependence(sensitivity))
 learnt = {}
 for variant, path in zip(variants, snakemake.input.performance, strict=True):
     performance = artifacts.read_parquet(path, ["task", "net", "meets_criterion"])
@@ -42,10 +46,13 @@ artifacts.write_parquet(snakemake.output.parquet, table,
                          "networks_per_task": snakemake.params.networks_per_task})
 intro = (f"{snakemake.params.networks_per_task} networks per task. Each hypothesis of the "
          "report's section 1 (H1-H4) is followed by the claims that bear on it, tested across "
-         "networks (mean and 95% bootstrap interval; Wilcoxon or Mann-Whitney test in the "
-         "claim's direction, alpha 0.05). A "
+         "networks (mean and 95% BCa bootstrap interval; Wilcoxon or Mann-Whitney test in the "
+         "claim's direction, alpha 0.05; 'reversed': the opposite one-sided test rejects; "
+         "'not measurable': the statistic's premise fails in too many networks). A "
          "hypothesis is 'mixed' when its claims' verdicts differ. The slow-point findings of "
-         "section 6 (marked -) bear on none of the four hypotheses and come last."
+         "section 6 (marked -) bear on none of the four hypotheses and come last. A latent "
+         "claim marked window-dependent changes its verdict with the transient left out of "
+         "the fits (tables/latent_sensitivity)."
          + (" A 'holds in' column says whether a verdict is the same when the experiment is "
             "rerun as that variant. Networks that meet the task criterion: "
             + ", ".join(f"{v} {n}" for v, n in learnt.items()) + ". " + robustness

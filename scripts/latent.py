@@ -11,6 +11,10 @@
 3. The best subspace found at theta = 0 (the simulation itself) is the state's DCA
    subspace: PCA of the same activity, the angles of both to the readout, DCA of
    each input condition, steady states and switching trajectories in its coordinates.
+
+Every fit uses the held trials from ``latent.drop_ms`` after the input's onset to
+their end: the stationary part, once the transient from the trial's start has
+decayed. Switching trials, whose input keeps changing, are only projected (Fig. 3).
 """
 
 import time
@@ -33,7 +37,7 @@ from rnn_hypotheses.analysis.latent import (
 from rnn_hypotheses.analysis.subspaces import principal_angles
 from rnn_hypotheses.pipeline import job_log, network_task
 from rnn_hypotheses.seeding import rng_for
-from rnn_hypotheses.simulate import simulate, simulation_noise
+from rnn_hypotheses.simulate import input_onset, simulate, simulation_noise
 
 log = job_log(snakemake.log[0])
 params, task, net = snakemake.params, snakemake.wildcards.task, snakemake.wildcards.net
@@ -47,14 +51,26 @@ sim = artifacts.read_npz(snakemake.input.simulation,
 r, inputs, conditions, kind = sim["r"], sim["inputs"], sim["conditions"], sim["kind"]
 N = r.shape[-1]
 window = max(1, int(round(cfg["steady_ms"] / network.dt)))
+onset = input_onset(sim["time_ms"])
+analysed = slice(onset + int(round(cfg.get("drop_ms", 0) / network.dt)), None)
+held = kind == "held"
+
+
+def stationary(rates: np.ndarray) -> np.ndarray:
+    """The part of the simulation every fit uses: held trials, after the transient."""
+    return rates[analysed][:, held]
+
 
 # --- 1. random starts on the simulation -------------------------------------------------
 start = time.perf_counter()
-random_fit = fit_dca(r, d, T, cfg["n_init"], rng_for(task, seed, f"dca_{state}"),
+r_fit = stationary(r)
+random_fit = fit_dca(r_fit, d, T, cfg["n_init"], rng_for(task, seed, f"dca_{state}"),
                      tolerance=tolerance)
 log(f"{task}/{net} {state}: DCA on {random_fit.active.sum()} of {N} active units, "
-    f"random starts {np.round(random_fit.restart_pis, 4)} nats, "
-    f"{time.perf_counter() - start:.1f} s")
+    f"{r_fit.shape[1]} held trials x {r_fit.shape[0]} steps from "
+    f"{sim['time_ms'][analysed][0]:g} ms after the input's onset (ridge "
+    f"{random_fit.ridge_relative:.3g} of the mean variance), random starts "
+    f"{np.round(random_fit.restart_pis, 4)} nats, {time.perf_counter() - start:.1f} s")
 
 # --- 2. the leaky-ReLU family, swept up and down ------------------------------------------
 noise = simulation_noise(task, seed, (*inputs.shape[:2], N), params.simulation["noise"])
@@ -68,7 +84,7 @@ def rates_at(theta: float) -> np.ndarray:
         raise artifacts.ArtifactError(
             f"{snakemake.input.simulation}: re-simulating does not reproduce r (max "
             f"difference {np.abs(rates - r).max():.3g}); its inputs or noise differ")
-    return rates
+    return stationary(rates)
 
 
 sweep = leaky_relu_sweep(rates_at, random_fit, theta_grid(cfg["n_thetas"]), T,
@@ -91,14 +107,14 @@ for row in pi_theta.itertuples():
 fit = fits[0]
 restarts = restart_table(fit.restart_coefs, fit.restart_pis, cfg["unique_angle_deg"],
                          best=(fit.coef, fit.pi))
-pca = pca_of(r, d, fit.active)
+pca = pca_of(r_fit, d, fit.active)
 angles = readout_angles(network.W_out, {"dca": fit.coef, "pca": pca})
 
 groups = condition_groups(network_task(params.provenance), conditions, kind)
 condition_fits = []
 for g, (label, trials) in enumerate(groups):
     start = time.perf_counter()
-    condition_fits.append(fit_dca(r[:, trials], d, T, cfg["condition_n_init"],
+    condition_fits.append(fit_dca(r[analysed][:, trials], d, T, cfg["condition_n_init"],
                                   rng_for(task, seed, f"dca_condition_{state}", g),
                                   tolerance=tolerance))
     log(f"  condition {label!r}: {len(trials)} trials, PI {condition_fits[-1].pi:.4g} nats, "
@@ -109,7 +125,9 @@ switching = kind == "switching"
 
 row = {
     "task": task, "net": net, "state": state, "n_units": N, "n_active": int(fit.active.sum()),
-    "d": d, "T": T, "pi": fit.pi, "pi_start": fit.start, "pca_pi": fit.pi_of(pca),
+    "d": d, "T": T, "analysed_from_ms": float(sim["time_ms"][analysed][0]),
+    "fit_trials": int(held.sum()), "ridge": fit.ridge, "ridge_relative": fit.ridge_relative,
+    "pi": fit.pi, "pi_start": fit.start, "pca_pi": fit.pi_of(pca),
     "readout_dca": angles["dca"], "readout_pca": angles["pca"],
     "readout_chance": chance_vector_angle(N, d),
     "unique_share": float(restarts["same_as_best"].mean()),
@@ -133,8 +151,8 @@ artifacts.write_npz(snakemake.output.arrays, {
     "condition_labels": np.array([label for label, _ in groups]),
     "condition_angles": condition_angles,
     "steady_levels": levels, "steady": fit.project(states),
-    "switching": fit.project(r[:, switching]),
-    "switching_inputs": inputs[:, switching, 0], "time_ms": sim["time_ms"],
+    "switching": fit.project(r[onset:, switching]),
+    "switching_inputs": inputs[onset:, switching, 0], "time_ms": sim["time_ms"][onset:],
     "thetas": thetas, "theta_coefs": np.stack([f.coef for f in fits]),
 }, provenance)
 artifacts.write_parquet(snakemake.output.summary, pd.DataFrame([row]), provenance)

@@ -10,7 +10,7 @@ log = job_log(snakemake.log[0])
 params = snakemake.params
 latent = gather_parquet(snakemake.input.latent, params.state_tasks, params.state_nets)
 pi_theta = gather_parquet(snakemake.input.pi_theta, params.state_tasks, params.state_nets,
-                          ["state", "theta", "pi"])
+                          ["state", "theta", "pi", "max_rate"])
 change = gather_parquet(snakemake.input.change, params.tasks, params.nets, ["dim", "angle_dca"])
 cfg = params.latent
 table = latent_claims(network_table(latent, pi_theta, change),

@@ -17,7 +17,8 @@ points = gather_parquet(snakemake.input.points, params.tasks, params.nets,
                          "contraction_rate", "expansion_rate"])
 conditions = gather_parquet(snakemake.input.conditions, params.tasks, params.nets,
                             ["state", "condition", "autonomous", "n_fixed", "n_stable",
-                             "n_saddle", "dominant_slowest_rate", "dominant_pattern_change",
+                             "n_saddle", "n_undetermined", "dominant_slowest_rate",
+                             "dominant_pattern_change", "readout_noise_share",
                              "scan_share_fixed", "scan_share_slow", "scan_fixed_distance"])
 stats = network_statistics(conditions, points)
 counts = slow_point_counts(stats)

@@ -19,6 +19,7 @@ from rnn_hypotheses.analysis.slowpoint_analysis import (
 from rnn_hypotheses.analysis.slowpoints import Dynamics
 from rnn_hypotheses.pipeline import job_log, network_task
 from rnn_hypotheses.seeding import rng_for
+from rnn_hypotheses.simulate import input_onset
 
 log = job_log(snakemake.log[0])
 params, task, net = snakemake.params, snakemake.wildcards.task, snakemake.wildcards.net
@@ -26,7 +27,10 @@ state = snakemake.wildcards.state
 cfg = params.slowpoints
 network = artifacts.read_network(snakemake.input.network)
 seed = int(network.meta["seed"])
-sim = artifacts.read_npz(snakemake.input.simulation, ["r", "inputs", "conditions", "kind"])
+sim = artifacts.read_npz(snakemake.input.simulation,
+                         ["r", "inputs", "conditions", "kind", "time_ms"])
+# starts and the trajectory scan come from the input period: a baseline runs at u = 0
+onset = input_onset(sim["time_ms"])
 # each kind's schema gives its fixed-point inputs the task's number of inputs
 conditions = input_conditions(network_task(params.provenance), cfg["autonomous"])
 # Snakemake caps BLAS at the rule's threads through these variables; say what it got.
@@ -37,10 +41,11 @@ log(f"{task}/{net} {state}: {len(conditions)} input conditions, "
 start = time.perf_counter()
 result = analyse_network(
     Dynamics.of_network(network, state), dt=network.dt, sigma=network.sigma,
-    trajectories=sim["r"], sim_inputs=sim["inputs"], sim_conditions=sim["conditions"],
+    trajectories=sim["r"][onset:], sim_inputs=sim["inputs"][onset:],
+    sim_conditions=sim["conditions"],
     sim_kind=sim["kind"], conditions=conditions,
     settings=SlowPointSettings.from_config(cfg),
-    rng=rng_for(task, seed, f"slowpoint_starts_{state}"), log=log)
+    rng=rng_for(task, seed, f"slowpoint_starts_{state}"), log=log, readout=network.W_out)
 log(f"{task}/{net} {state}: {len(result.points)} points in {time.perf_counter() - start:.1f} s")
 
 provenance = dict(params.provenance, state=state, slowpoints=cfg, simulation=params.simulation)

@@ -61,7 +61,8 @@ BAD = [
     ("tasks.decision.input_range", [0.2, float("inf")], "tasks.decision.input_range[1]"),
     # limits across keys, refused before any job rather than in one
     ("latent.d", 200, "latent.d"),                             # above perception's 128 units
-    ("latent.T", 75, "latent.T"),                              # 2T = the 150-step simulation
+    ("latent.T", 75, "latent.T"),                              # 2T = the 150 analysed steps
+    ("latent.drop_ms", 2450, "latent.drop_ms"),                # leaves 5 steps for 2T = 10
     ("tasks.perception.n_units", 1, "n_units"),                # no weight to train
     ("tasks.perception.input_levels", [0.5, 0.5], "input_levels"),
     ("first_seed", 2**63 - 5, "first_seed"),                   # seeds are stored as int64

@@ -314,8 +314,19 @@ def slowpoint_frames():
 
 def test_figS4_one_row_per_task_with_its_key():
     trajectories, points, modes = slowpoint_frames()
+    # a fixed point and a slow region of undetermined stability (on a ReLU kink whose
+    # sides disagree) in the first panel, and a determined slow region
+    first = points.iloc[[0, 0, 0]].assign(method=["exact", "slow", "slow"],
+                                          kind=["undetermined", "undetermined", "stable"])
+    points = pd.concat([points, first], ignore_index=True)
     fig = fixed_points_figure(trajectories, points, modes, VIEWS, net="net00")
     assert_task_panels(fig, per_task=len(STATES))
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "undetermined (on a ReLU kink, sides disagree)" in labels
+    assert "slow region, undetermined stability" in labels
+    task, state = first[["task", "state"]].iloc[0]
+    title = next(t for t, _ in titles(fig) if t.startswith(f"{task}, {state}"))
+    assert "1 undetermined, 2 slow region(s)" in title
     # each row's key: a legend of the levels, or a colourbar of the diverging scale
     keys = [ax for ax in fig.get_axes() if not ax.axison and ax.name != "3d"]
     legends = [ax.get_legend().get_title().get_text() for ax in keys if ax.get_legend()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -15,6 +16,8 @@ from rnn_hypotheses.hypotheses import (
     CLAIM_HYPOTHESIS,
     HYPOTHESES,
     MIXED,
+    ROBUSTNESS_COLUMNS,
+    VERDICTS,
     aggregate_verdict,
     display_table,
     hypotheses_html,
@@ -79,16 +82,20 @@ def slow_point_stats() -> pd.DataFrame:
                 rows.append({"task": task, "net": f"net{k:02d}", "state": state,
                              "n_units": n_units, "fixed": 1.0 + k, "saddle": float(k),
                              "slow": 2.0 + k, "slowest_rate": -1.0 - k,
-                             "slowest_rate_range": 0.1 * k})
+                             "slowest_rate_range": 0.1 * k, "readout_noise_share": 0.9 + 0.1 * k})
     return pd.DataFrame(rows)
 
 
 def slow_point_fixture() -> pd.DataFrame:
-    """The library's own slow-point claims table, with every verdict "inconclusive"."""
+    """The library's own slow-point claims table: a claim on a hypothesis gets its fixture
+    verdict, the findings that bear on none "inconclusive"."""
     from rnn_hypotheses.analysis.slowpoint_analysis import slow_point_claims
 
     kinds = {"decision": "decision", "perception": "perception"}
-    return slow_point_claims(slow_point_stats(), kinds, n_boot=100).assign(verdict="inconclusive")
+    table = slow_point_claims(slow_point_stats(), kinds, n_boot=100)
+    return table.assign(verdict=[FIXTURE_VERDICT[CLAIM_HYPOTHESIS[key]](key)
+                                 if CLAIM_HYPOTHESIS[key] else "inconclusive"
+                                 for key in table["key"]])
 
 
 @pytest.fixture
@@ -123,6 +130,38 @@ def test_aggregate_verdict():
     assert aggregate_verdict(["supported", "inconclusive"]) == MIXED
     assert aggregate_verdict(["not supported", "supported"]) == MIXED
     assert aggregate_verdict([]) == "inconclusive"
+    # reversed claims say so; with not supported ones, every claim is against it
+    assert aggregate_verdict(["reversed"] * 4) == "reversed"
+    assert aggregate_verdict(["reversed", "not supported"]) == "not supported"
+    assert aggregate_verdict(["reversed", "supported"]) == MIXED
+    assert aggregate_verdict(["reversed", "inconclusive"]) == MIXED
+    # a claim that is not measurable carries no evidence either way
+    assert aggregate_verdict(["not measurable", "supported", "supported"]) == "supported"
+    assert aggregate_verdict(["not measurable", "reversed", "supported"]) == MIXED
+    assert aggregate_verdict(["not measurable"] * 2) == "not measurable"
+
+
+def test_new_verdicts_pass_through_the_table_and_are_counted(tables):
+    latent = latent_fixture(lambda key: {"pi_linear": "not measurable",
+                                         "readout_dca_away": "reversed",
+                                         "readout_pca_away": "reversed"}.get(key, "supported"))
+    table = hypotheses_table({**tables, "latent_claims": latent})
+    hyps = table[table["row"] == "hypothesis"].set_index("hypothesis")
+    assert set(table["verdict"]) <= {*VERDICTS, MIXED}
+    assert hyps.loc["H1", "verdict"] == "supported"
+    assert hyps.loc["H1", "notes"] == (
+        "9 supported, 2 not measurable (decision: 4 supported, 1 not measurable; perception: "
+        "4 supported, 1 not measurable; between tasks: 1 supported)")
+    # H3: two reversed latent claims per task against one supported (and the fixture's
+    # not supported noise claims)
+    assert hyps.loc["H3", "verdict"] == MIXED
+    assert hyps.loc["H3", "notes"].startswith("2 supported, 4 not supported, 4 reversed")
+    page = hypotheses_html(table)
+    assert '<td class="no">reversed</td>' in page
+    assert '<td class="open">not measurable</td>' in page
+    unknown = latent.assign(verdict=["maybe"] + list(latent["verdict"].iloc[1:]))
+    with pytest.raises(ValueError, match="verdict outside"):
+        hypotheses_table({**tables, "latent_claims": unknown})
 
 
 def test_table_has_every_claim_and_a_verdict_on_each_hypothesis(tables):
@@ -133,8 +172,8 @@ def test_table_has_every_claim_and_a_verdict_on_each_hypothesis(tables):
     assert set(claims["source"]) == set(tables)
     hyps = table[table["row"] == "hypothesis"]
     assert list(hyps["hypothesis"]) == ["H1", "H2", "H3", "H4"]
-    # the slow-point findings bear on no hypothesis and come last
-    n_slow = len(tables["slow_point_claims"])
+    # the slow-point findings that bear on no hypothesis come last
+    n_slow = sum(CLAIM_HYPOTHESIS[key] is None for key in tables["slow_point_claims"]["key"])
     assert (table["source"].iloc[-n_slow:] == "slow_point_claims").all()
     assert (table["hypothesis"].iloc[-n_slow:] == "").all()
     assert dict(zip(hyps["hypothesis"], hyps["verdict"], strict=True)) == EXPECTED
@@ -192,24 +231,39 @@ def test_robustness_columns_say_whether_each_verdict_holds(tables):
     assert shown.loc[h2, "holds in g0.8"].item() == "no (supported)"
 
 
-def test_robustness_summary_tells_reversals_from_changes_at_the_margin():
+def test_robustness_summary_tells_flips_from_changes_at_the_margin():
+    moves = [  # (main verdict, variant verdict, category)
+        ("supported", "supported", "held"),
+        ("not supported", "supported", "flipped"),
+        ("supported", "reversed", "flipped"),
+        ("inconclusive", "not supported", "strengthened"),
+        ("not supported", "reversed", "strengthened"),
+        ("supported", "inconclusive", "weakened"),
+        ("reversed", "not supported", "weakened"),
+        ("not supported", "inconclusive", "weakened"),
+        ("supported", "not measurable", "unmeasurable"),
+        ("not measurable", "inconclusive", "unmeasurable"),
+        ("inconclusive", "", "missing"),
+    ]
     table = pd.DataFrame({
-        "row": ["hypothesis"] + ["claim"] * 6,
-        "claim": [f"c{i}" for i in range(7)],
-        "verdict": [MIXED, "supported", "not supported", "inconclusive", "supported",
-                    "inconclusive", "not supported"],
+        "row": ["hypothesis"] + ["claim"] * len(moves),
+        "claim": [f"c{i}" for i in range(len(moves) + 1)],
+        "verdict": [MIXED] + [m[0] for m in moves],
         # the hypothesis row's verdict is not a claim's and must not be counted
-        "verdict_a": ["supported", "supported", "supported", "not supported", "inconclusive",
-                      "", "inconclusive"],
+        "verdict_a": ["supported"] + [m[1] for m in moves],
     })
     table["verdict_b"] = table["verdict"]
-    summary = robustness_summary(table).set_index("variant")
-    assert summary.loc["a"].to_dict() == {"claims": 6, "held": 1, "reversed": 1, "weakened": 2,
-                                          "strengthened": 1, "missing": 1}
-    assert summary.loc["b", "held"] == 6 and summary.loc["b", "reversed"] == 0
+    summary = robustness_summary(table)
+    assert tuple(summary.columns) == ROBUSTNESS_COLUMNS
+    summary = summary.set_index("variant")
+    expected = {c: sum(m[2] == c for m in moves) for c in ROBUSTNESS_COLUMNS[2:]}
+    assert summary.loc["a"].to_dict() == {"claims": len(moves), **expected}
+    assert summary.loc["b", "held"] == len(moves) and summary.loc["b", "flipped"] == 0
     sentence = robustness_sentence(summary.reset_index())
-    assert sentence.startswith("a: 1 of 6 claim verdicts hold, 1 reverse, 2 become inconclusive")
-    assert "b: 6 of 6 claim verdicts hold, 0 reverse" in sentence
+    assert sentence.startswith(
+        "a: 1 of 11 claim verdicts hold, 2 flip (supported against not supported or "
+        "reversed), 3 weaken, 2 strengthen, 2 change to or from not measurable, 1 missing.")
+    assert "b: 11 of 11 claim verdicts hold, 0 flip" in sentence
     assert robustness_summary(table.drop(columns=["verdict_a", "verdict_b"])).empty
 
 
@@ -226,3 +280,22 @@ def test_rendering(tables):
     assert page.startswith("<!DOCTYPE html>") and "Intro &lt;b&gt;text&lt;/b&gt;" in page
     assert page.count('<tr class="hypothesis">') == len(HYPOTHESES)
     assert '<td class="mixed">mixed</td>' in page
+
+
+def test_a_latent_claim_whose_verdict_depends_on_the_drop_is_marked(tables):
+    from rnn_hypotheses.claims.sensitivity import window_dependence
+
+    latent = tables["latent_claims"]
+    first = latent.iloc[0]
+    other = latent.assign(verdict=np.where(latent.index == 0, "reversed", latent["verdict"]))
+    stacked = pd.concat([latent.assign(drop_ms=1000.0), other.assign(drop_ms=0.0)])
+    table = hypotheses_table(tables, window_dependence=window_dependence(stacked))
+    marked = table[table["window_dependent"]]
+    assert marked[["key", "task", "state"]].values.tolist() == [
+        [first["key"], first["task"], first["state"]]]
+    assert marked["notes"].iloc[0].endswith(
+        f"window-dependent (0 ms: reversed; 1000 ms: {first['verdict']})")
+    hypothesis = table[(table["row"] == "hypothesis")
+                       & (table["hypothesis"] == marked["hypothesis"].iloc[0])]
+    assert hypothesis["notes"].iloc[0].endswith("; 1 window-dependent claim(s)")
+    assert not table.loc[table["source"] != "latent_claims", "window_dependent"].any()

@@ -218,9 +218,10 @@ def test_simulation_noise_is_the_simulate_rule_stream():
 # ----------------------------------------------------------------------------- summaries
 
 
-def _frames(n: int = 10, seed: int = 0):
+def _frames(n: int = 10, seed: int = 0, diverging: int = 3):
     """Per-state, theta and pre/post frames of ``n`` networks per task where every
-    claim of the report holds clearly."""
+    claim of the report holds clearly; the trained networks of the first ``diverging``
+    seeds blow up as linear networks."""
     rng = np.random.default_rng(seed)
     latent, theta, change = [], [], []
     for task in ("decision", "perception"):
@@ -235,8 +236,7 @@ def _frames(n: int = 10, seed: int = 0):
                     "unique_share": 1.0, "pi_spread": 1e-8, "n_units": 256})
                 for t, value in ((0.0, 5.0 - shift + rng.uniform(0, 0.1)),
                                  (np.pi / 8, 6.0), (np.pi / 4, 7.0 + shift)):
-                    # the trained networks of the first three seeds blow up as linear networks
-                    blows_up = t > 0.7 and shift and k < 3
+                    blows_up = t > 0.7 and shift and k < diverging
                     theta.append({"task": task, "net": net, "state": state, "theta": t,
                                   "pi": value, "max_rate": 1e4 if blows_up else 3.0})
             for dim in (1, 2, 3):
@@ -252,6 +252,20 @@ def test_network_table_has_one_row_per_network():
     assert row["pi_theta0_trained"] < row["pi_theta0_untrained"]
     assert row["pi_thetamax_trained"] == 8.0 and row["pi_thetamax_untrained"] == 7.0
     assert 75 <= row["prepost_min_angle"] < 76 and row["prepost_chance_min"] == 80.0
+    # the first three trained networks diverge as linear networks (rates 1e4 against 3)
+    assert table["linear_bounded"].dtype == bool
+    assert table["linear_bounded"].tolist() == [False] * 6
+    assert L.network_table(*_frames(n=3, diverging=1))["linear_bounded"].tolist() == [
+        False, True, True] * 2
+    latent, theta, change = _frames(n=3, diverging=0)
+    # an untrained network that diverges counts as well, and so does a NaN rate
+    theta.loc[(theta["state"] == "untrained") & (theta["theta"] > 0.7)
+              & (theta["net"] == "net01"), "max_rate"] = 500.0
+    theta.loc[(theta["theta"] == 0.0) & (theta["net"] == "net02"), "max_rate"] = np.nan
+    assert L.network_table(latent, theta, change)["linear_bounded"].tolist() == [
+        True, False, False] * 2
+    with pytest.raises(ValueError, match="max_rate"):
+        L.network_table(latent, theta.drop(columns="max_rate"), change)
 
 
 def test_latent_claims_support_clear_effects():
@@ -261,11 +275,28 @@ def test_latent_claims_support_clear_effects():
     # one row per task, or per task and state
     assert len(table) == 2 * sum(max(1, len(c.states)) for c in L.LATENT_CLAIMS)
     assert table["claim"].is_unique
-    assert (table["n"] == 10).all()
+    # the claims on the PI at pi/4 leave out the three diverging networks, deciding on seven
+    linear_rows = table["key"].isin(["pi_linear", "pi_gap_grows"])
+    assert (table.loc[linear_rows, "n"] == 7).all() and (table.loc[~linear_rows, "n"] == 10).all()
     assert (table["verdict"] == "supported").all(), table[["claim", "verdict", "notes"]]
     linear = table.set_index("claim").loc["decision: trained PI >= untrained PI at theta = pi/4 "
                                           "(linear)", "notes"]
+    assert linear.startswith("not measurable in 3 of 10 networks: the linear (theta = pi/4) "
+                             "network diverges")
     assert "linear network in 3 trained and 0 untrained of 10" in linear
+
+
+def test_linear_pi_is_not_measurable_when_most_linear_networks_diverge():
+    # 9 of 10 trained linear networks diverge, as the decision networks of config.yaml do
+    table = L.latent_claims(L.network_table(*_frames(diverging=9)), orthogonal_deg=60,
+                            unchanged_margin_deg=10, n_boot=500)
+    at_pi4 = table["key"].isin(["pi_linear", "pi_gap_grows"])
+    linear = table[at_pi4]
+    assert (linear["verdict"] == "not measurable").all()
+    assert (linear["n"] == 1).all()
+    assert linear["notes"].str.startswith("not measurable in 9 of 10 networks").all()
+    # the other claims are untouched
+    assert (table.loc[~at_pi4, "verdict"] == "supported").all()
 
 
 def test_latent_claims_refute_the_opposite_effects():
@@ -275,10 +306,11 @@ def test_latent_claims_refute_the_opposite_effects():
     change = change.assign(angle_dca=change["angle_dca"] - 60)  # about 15 degrees apart
     table = L.latent_claims(L.network_table(swapped, theta, change), orthogonal_deg=60,
                             unchanged_margin_deg=10, n_boot=500).set_index("claim")
+    # the opposite one-sided tests reject: the data show the reverse of each claim
     assert table.loc["decision: the DCA latent space moves away from the readout with training",
-                     "verdict"] == "not supported"
+                     "verdict"] == "reversed"
     assert table.loc["perception: DCA subspaces before and after training are nearly "
-                     "orthogonal in the first dimensions", "verdict"] == "not supported"
+                     "orthogonal in the first dimensions", "verdict"] == "reversed"
 
 
 def test_leaky_relu_sweep_finds_the_planted_subspace_at_every_angle():
@@ -309,3 +341,15 @@ def test_leaky_relu_sweep_finds_the_planted_subspace_at_every_angle():
     again = sweep()
     for a, b in zip(result.fits, again.fits, strict=True):
         np.testing.assert_array_equal(a.coef, b.coef)  # seeded: bitwise repeatable
+
+
+def test_the_ridge_is_reported_and_vanishes_with_enough_windows():
+    """Window vectors of 2T x 6 = 12 dimensions: 5 windows cannot determine their covariance,
+    500 can."""
+    rng = np.random.default_rng(3)
+    few = rng.standard_normal((8, 1, 6))        # 8 steps: 8 - 4 + 1 = 5 windows of 2T = 4
+    many = rng.standard_normal((503, 1, 6))     # 500 windows
+    short = L.fit_dca(few, 2, 2, 1, np.random.default_rng(0))
+    long = L.fit_dca(many, 2, 2, 1, np.random.default_rng(0))
+    assert short.ridge > 0 and short.ridge_relative > 0.01
+    assert long.ridge == 0 and long.ridge_relative == 0

@@ -9,7 +9,7 @@ import pytest
 from rnn_hypotheses.evaluate import evaluate, performance_summary
 from rnn_hypotheses.network import Network, initialise_network
 from rnn_hypotheses.seeding import rng_for
-from rnn_hypotheses.simulate import leaky_relu, readout, simulate
+from rnn_hypotheses.simulate import input_onset, leaky_relu, readout, simulate
 from rnn_hypotheses.tasks import make_task
 
 
@@ -122,7 +122,8 @@ def test_simulation_trials(full_config):
     trials = make_task("perception", p).simulation_trials(sim, dt=10, rng=None)
     inputs, conditions, kind = trials.inputs, trials.conditions, trials.trial_kind
     n_held = len(p["input_levels"]) * sim["trials_per_condition"]
-    assert inputs.shape == (150, n_held + p["switching_trials"], 1)
+    steps = int(sim["duration_ms"] / 10)
+    assert inputs.shape == (steps, n_held + p["switching_trials"], 1)
     assert list(kind).count("switching") == p["switching_trials"]
     switching = inputs[:, kind == "switching", 0]
     np.testing.assert_allclose(np.unique(switching), [0.5, 0.8], rtol=1e-6)
@@ -137,3 +138,34 @@ def test_simulation_trials(full_config):
     assert d.n_simulation_trials(sim) == inputs.shape[1]
     assert (kind == "held").all()
     np.testing.assert_array_equal(inputs[-1], conditions.astype(np.float32))
+
+
+def test_a_baseline_at_zero_input_precedes_every_trial(full_config):
+    sim = dict(full_config["simulation"], baseline_ms=300, duration_ms=200)
+    task = make_task("decision", full_config["tasks"]["decision"])
+    trials = task.simulation_trials(sim, dt=10, rng=None, repeats=1)
+    assert trials.inputs.shape[0] == 30 + 20
+    assert (trials.inputs[:30] == 0).all()
+    np.testing.assert_array_equal(trials.inputs[30:], np.broadcast_to(
+        trials.conditions.astype(np.float32), (20, *trials.conditions.shape)))
+    # the onset is where the time axis of sim_{state}.npz crosses zero
+    time_ms = 10.0 * (np.arange(1, 51) - 30)
+    assert input_onset(time_ms) == 30 and time_ms[30] == 10.0
+    assert input_onset(10.0 * np.arange(1, 21)) == 0
+
+
+def test_repeats_give_the_latent_fits_enough_windows(full_config):
+    """Perception: 2T N = 10 x 128 = 1280 dimensions; 150 analysed steps give 141 windows per
+    trial; 2 windows per dimension need 2560 / (2 levels x 141) = 9.1 -> 10 trials per level.
+    Decision: 5120 / (25 x 141) = 1.45 -> the configured 2."""
+    sim, latent = full_config["simulation"], full_config["latent"]
+    assert (sim["duration_ms"], latent["drop_ms"], latent["T"]) == (2500, 1000, 5)
+    perception = make_task("perception", full_config["tasks"]["perception"])
+    decision = make_task("decision", full_config["tasks"]["decision"])
+    assert perception.simulation_repeats(sim, latent, 10.0) == 10
+    assert decision.simulation_repeats(sim, latent, 10.0) == 2
+    assert perception.simulation_repeats(dict(sim, windows_per_dimension=0), latent, 10.0) == 2
+    # repeats of 10 give 20 held and the switching trials
+    trials = perception.simulation_trials(sim, dt=10, rng=None, repeats=10)
+    assert (trials.trial_kind == "held").sum() == 20
+    assert perception.n_simulation_trials(sim, 10) == trials.inputs.shape[1]

@@ -91,6 +91,17 @@ def test_analyse_network_finds_every_fixed_point(network_result):
         assert row["n_fixed"] == len(truth)
         assert sorted(exact.loc[exact["condition"] == c, "kind"]) == sorted(truth.table["kind"])
         assert row["n_stable"] == (truth.table["kind"] == "stable").sum()
+    # a generic network: no fixed point on a kink, every fixed point's kind determined,
+    # and the counts per kind add up to the fixed points; every slow point is on a kink
+    table = result.conditions
+    assert (exact["n_kink_units"] == 0).all() and (table["n_undetermined"] == 0).all()
+    slow = result.points[result.points["method"] == "slow"]
+    assert len(slow) and (slow["n_kink_units"] >= 1).all()
+    assert (table[["n_stable", "n_saddle", "n_unstable_points", "n_undetermined"]].sum(axis=1)
+            == table["n_fixed"]).all()
+    assert list(table["n_slow_undetermined"]) == [
+        ((slow["condition"] == c) & (slow["kind"] == "undetermined")).sum()
+        for c in table["condition"]]
     # one stable state per group, and saddles whose number the input changes
     assert list(result.conditions["n_stable"]) == [4, 4, 4]
     assert list(result.conditions["n_saddle"]) == [9, 7, 11]
@@ -173,9 +184,11 @@ def counts_fixture(n_nets: int = 6) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Condition and point tables with known counts.
 
     Perception networks: 1 stable point per input condition in both states.
-    Decision networks: untrained 1 stable; trained net k has 2 stable points and
-    1 saddle at every input condition. Every network has 2 input conditions and
-    u = 0 (with 5 stable points, which must not enter the per-condition means).
+    Decision networks: untrained 1 stable; trained net k has 2 stable points,
+    1 saddle and 1 point of undetermined stability (on a kink) at every input
+    condition, and 2 slow regions of which 1 is undetermined. Every network has 2
+    input conditions and u = 0 (with 5 stable points, which must not enter the
+    per-condition means).
     """
     cond_rows, point_rows = [], []
     for task, n_units in (("perception", 128), ("decision", 256)):
@@ -186,21 +199,31 @@ def counts_fixture(n_nets: int = 6) -> tuple[pd.DataFrame, pd.DataFrame]:
                     auto = c == 2
                     n_stable = 5 if auto else (2 if multi else 1)
                     n_saddle = 1 if multi and not auto else 0
+                    n_undetermined = 1 if multi and not auto else 0
                     rate = -0.005 + (0.001 * c if multi else 0.0) + 0.0001 * k
                     cond_rows.append({
                         "task": task, "net": f"net{k:02d}", "state": state, "condition": c,
-                        "autonomous": auto, "n_units": n_units, "n_fixed": n_stable + n_saddle,
-                        "n_stable": n_stable, "n_saddle": n_saddle, "n_slow": 0,
+                        "autonomous": auto, "n_units": n_units,
+                        "n_fixed": n_stable + n_saddle + n_undetermined,
+                        "n_stable": n_stable, "n_saddle": n_saddle,
+                        "n_undetermined": n_undetermined, "n_slow": 2 if multi else 0,
+                        "n_slow_undetermined": 1 if multi else 0,
                         "dominant_slowest_rate": rate, "dominant_pattern_change": 0.1,
+                        # trained decision networks keep their noise off the readout
+                        "readout_noise_share": (0.6 + 0.01 * k if multi else 1.0 + 0.01 * k),
                         "scan_share_fixed": 0.5, "scan_share_slow": 0.4,
                         "scan_fixed_distance": 0.05})
-                    kinds = ["stable"] * n_stable + ["saddle"] * n_saddle
+                    kinds = (["stable"] * n_stable + ["saddle"] * n_saddle
+                             + ["undetermined"] * n_undetermined)
                     for p, kind in enumerate(kinds):
                         point_rows.append({
                             "task": task, "net": f"net{k:02d}", "state": state, "condition": c,
                             "method": "exact", "kind": kind, "point": p, "n_hits": 1,
                             "contraction_rate": -n_units / TAU,
-                            "expansion_rate": 0.002 if kind == "saddle" else 0.0})
+                            # an undetermined point's spectrum (one side's) has an
+                            # unstable mode too: it must not enter the saddles' rate
+                            "expansion_rate": {"saddle": 0.002, "undetermined": 0.05}.get(
+                                kind, 0.0)})
     return pd.DataFrame(cond_rows), pd.DataFrame(point_rows)
 
 
@@ -221,7 +244,12 @@ def test_counts_table_from_known_counts():
         return row[column].iloc[0]
 
     assert value("decision", "trained", "stable") == 2  # u = 0's five stable points left out
-    assert value("decision", "trained", "saddle") == 1
+    assert value("decision", "trained", "saddle") == 1  # the undetermined point left out
+    assert value("decision", "trained", "undetermined") == 1
+    assert value("decision", "trained", "fixed") == 4  # every kind, undetermined included
+    assert value("decision", "trained", "slow") == 2
+    assert value("decision", "trained", "slow_undetermined") == 1
+    assert value("perception", "trained", "undetermined") == 0
     assert value("decision", "untrained", "stable") == 1
     assert value("perception", "trained", "fixed") == 1
     assert value("decision", "trained", "autonomous_stable") == 5
@@ -237,6 +265,10 @@ def test_counts_table_from_known_counts():
     low, high = value("perception", "untrained", "slowest_rate", "ci_low"), value(
         "perception", "untrained", "slowest_rate", "ci_high")
     assert -5.0 <= low <= -4.75 <= high <= -4.5
+    # without the slow finder the slow columns are missing: NaN, not an error
+    no_slow = network_statistics(conditions.drop(columns=["n_slow", "n_slow_undetermined"]),
+                                 points)
+    assert no_slow["slow"].isna().all() and no_slow["slow_undetermined"].isna().all()
 
 
 def test_claims_from_known_counts():
@@ -245,9 +277,9 @@ def test_claims_from_known_counts():
                                {"decision": "decision", "perception": "perception"}, n_boot=500)
     assert tuple(claims.columns) == CLAIMS_COLUMNS
     assert claims["claim"].is_unique
-    assert len(claims) == 3 + 4 * 2
+    assert len(claims) == 3 + 6 * 2
     verdict = dict(zip(claims["claim"], claims["verdict"], strict=True))
-    # trained decision networks have 3 fixed points per condition, perception 1
+    # trained decision networks have 4 fixed points per condition, perception 1
     assert verdict["decision networks have more fixed points than perception networks "
                    "(trained)"] == "supported"
     assert verdict["decision networks have more saddles than perception networks "
@@ -258,6 +290,13 @@ def test_claims_from_known_counts():
     assert verdict["training changes the number of fixed points (decision)"] == "supported"
     assert verdict["training makes inputs move the slowest mode more (decision)"] == (
         "supported")
+    assert verdict["the noise at the trained stable points avoids the readout (decision)"] == (
+        "supported")
+    assert verdict["training makes the noise at the stable points more output-null "
+                   "(decision)"] == "supported"
+    # perception's share is above 1, the opposite of output-null
+    assert verdict["the noise at the trained stable points avoids the readout "
+                   "(perception)"] == "reversed"
     notes = claims.set_index("claim")["notes"]
     assert notes["decision networks have more fixed points than perception networks "
                  "(untrained)"].endswith("decision N=256 vs perception N=128; control for "
@@ -267,8 +306,9 @@ def test_claims_from_known_counts():
         "slow_more_fixed_points_decision", "slow_more_fixed_points_decision",
         "slow_more_saddles_decision", *["slow_fixed_points_change", "slow_regions_change",
                                         "slow_inputs_move_slowest_mode",
-                                        "slow_slowest_mode_slows"] * 2]
-    assert claims["task"].tolist() == [""] * 3 + ["decision"] * 4 + ["perception"] * 4
+                                        "slow_slowest_mode_slows", "noise_output_null",
+                                        "noise_output_null_grows"] * 2]
+    assert claims["task"].tolist() == [""] * 3 + ["decision"] * 6 + ["perception"] * 6
     assert claims["state"].tolist()[:3] == ["trained", "untrained", "trained"]
 
 
@@ -286,7 +326,7 @@ def test_claims_compare_every_pair_of_tasks_of_the_two_kinds():
                                       "fixed points than perception networks (trained)")
     # the same networks under two names give the same test
     assert fixed["p_value"].iloc[0] == fixed["p_value"].iloc[2]
-    assert (claims["task"] == "decision_b").sum() == 4
+    assert (claims["task"] == "decision_b").sum() == 6
 
 
 def level_value():

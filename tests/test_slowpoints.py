@@ -9,15 +9,20 @@ import pandas as pd
 import pytest
 
 from rnn_hypotheses.analysis.slowpoints import (
+    KINK_REL,
     Dynamics,
     PointSet,
     enumerate_fixed_points,
     find_fixed_points,
     find_slow_points,
+    kink_units,
     match_points,
     sample_initial_states,
+    side_kinds,
+    side_patterns,
     trajectory_slow_steps,
 )
+from rnn_hypotheses.analysis.slowpoints.points import kind_of
 from rnn_hypotheses.network import Network
 from rnn_hypotheses.simulate import simulate
 
@@ -205,6 +210,19 @@ def test_exact_finder_recall_and_precision_are_one(ground_truth_results, i):
         assert list(exact.table["kind"].iloc[order]) == list(truth.table["kind"])
 
 
+def test_generic_networks_have_no_kinks_and_keep_their_kinds(ground_truth_results):
+    # Generic weights put no fixed point on a ReLU kink, so every point has one side
+    # and the kind is the one of the eigenvalue count, as before kinks were considered.
+    for row in ground_truth_results:
+        for ps in (row["exact"], row["truth"]):
+            t = ps.table
+            assert (t["n_kink_units"] == 0).all(), row["case"]
+            assert (t["n_sides"] == 1).all()
+            n = ps.locations.shape[1] if len(ps) else 0
+            assert list(t["kind"]) == list(kind_of(t["n_unstable"].to_numpy(), n))
+            assert list(t["side_kinds"]) == list(t["kind"])
+
+
 def test_adam_baseline_recall_is_recorded(ground_truth_results, record_property):
     table = pd.DataFrame(
         [{k: v for k, v in r.items() if k not in ("exact", "truth")} for r in ground_truth_results]
@@ -286,6 +304,113 @@ def test_classification_on_hand_made_2d_examples():
     np.testing.assert_allclose(res.table["contraction_rate"], -2 / TAU)
 
 
+# --------------------------------------------------------------------------
+# Points on ReLU kinks
+# --------------------------------------------------------------------------
+
+
+def _one_point(W, b, X0=None):
+    """The fixed points of a noise-free network without input, found and enumerated."""
+    W, b = np.asarray(W, float), np.asarray(b, float)
+    dynamics = Dynamics(W, np.zeros((W.shape[0], 1)), b, TAU)
+    if X0 is None:
+        X0 = np.random.default_rng(0).uniform(-1.0, 2.0, (200, W.shape[0]))
+    return find_fixed_points(dynamics, initial_states=X0), enumerate_fixed_points(dynamics)
+
+
+def test_fixed_point_on_a_kink_whose_sides_disagree_is_undetermined():
+    # r0' = -r0 + relu(r1 - 1), r1' = -r1 + relu(4 r0 + 1) (times 1/tau). The only fixed
+    # point is (0, 1): if r0 > 0 then r0 = r1 - 1 = 4 r0, impossible. There m0 = 0
+    # exactly: unit 0 is on its kink. Off (D = diag(0, 1)) J = -I / tau: stable. On,
+    # J = [[-1, 1], [4, -1]] / tau with eigenvalues (-1 +- 2) / tau: a saddle.
+    W, b = [[0.0, 1.0], [4.0, 0.0]], [-1.0, 1.0]
+    found, truth = _one_point(W, b)
+    for ps in (found, truth):
+        assert len(ps) == 1
+        np.testing.assert_allclose(ps.locations[0], [0.0, 1.0], atol=1e-15)
+        row = ps.table.iloc[0]
+        assert row["kind"] == "undetermined"
+        assert row["n_kink_units"] == 1 and row["n_sides"] == 2
+        assert row["side_kinds"] == "stable/saddle"
+        # the reported linearisation stays that of the m > 0 convention (unit 0 off)
+        assert row["n_unstable"] == 0
+        np.testing.assert_allclose(ps.eigenvalues[0].real, [-1 / TAU, -1 / TAU])
+    assert truth.table.loc[0, "n_hits"] == 2  # both patterns of unit 0 solve to it
+    # Both sides, by hand: the eigenvalues of each side's Jacobian.
+    for d, expected in (([False, True], [-1.0, -1.0]), ([True, True], [1.0, -3.0])):
+        J = (np.asarray(d)[:, None] * np.asarray(W) - np.eye(2)) / TAU
+        np.testing.assert_allclose(np.sort(np.linalg.eigvals(J).real)[::-1],
+                                   np.asarray(expected) / TAU, atol=1e-15)
+    # Within the tolerance of the kink it is the same point; clearly off the kink the
+    # point is the ordinary stable one (a larger b0 loses it in a saddle-node).
+    near, _ = _one_point(W, [-1.0 - 1e-12, 1.0])
+    assert near.table.loc[0, "kind"] == "undetermined"
+    assert near.table.loc[0, "n_kink_units"] == 1
+    off, _ = _one_point(W, [-1.0 - 1e-6, 1.0])
+    row = off.table.iloc[0]
+    assert row["kind"] == "stable" and row["n_kink_units"] == 0
+    assert row["side_kinds"] == "stable" and row["n_sides"] == 1
+
+
+def test_fixed_point_on_kinks_whose_sides_agree_keeps_its_kind():
+    # r = 0 with b = 0: both units on their kinks, four sides. Weak mutual excitation:
+    # every side is stable (both on: eigenvalues (-1 +- 0.5) / tau).
+    found, truth = _one_point([[0.0, 0.5], [0.5, 0.0]], [0.0, 0.0])
+    for ps in (found, truth):
+        assert len(ps) == 1
+        row = ps.table.iloc[0]
+        assert row["kind"] == "stable" and row["side_kinds"] == "stable"
+        assert row["n_kink_units"] == 2 and row["n_sides"] == 4
+    # Strong mutual excitation: stable with at most one unit on, a saddle with both on
+    # (eigenvalues (-1 +- 2) / tau).
+    found, truth = _one_point([[0.0, 2.0], [2.0, 0.0]], [0.0, 0.0])
+    for ps in (found, truth):
+        assert len(ps) == 1
+        row = ps.table.iloc[0]
+        assert row["kind"] == "undetermined" and row["side_kinds"] == "stable/saddle"
+        assert row["n_kink_units"] == 2 and row["n_sides"] == 4
+
+
+def test_many_kink_units_use_a_seeded_subset_of_sides():
+    n = 12
+    # Uncoupled units (but for a pair) at r = 0 with b = 0: all 12 units on their kinks.
+    for gain, kind in ((0.5, "stable"), (2.0, "undetermined")):
+        W = np.zeros((n, n))
+        W[0, 1] = W[1, 0] = gain
+        X0 = broad_states(64, n, seed=1)
+        found = find_fixed_points(Dynamics(W, np.zeros((n, 1)), np.zeros(n), TAU),
+                                  initial_states=X0)
+        assert len(found) == 1
+        row = found.table.iloc[0]
+        assert row["n_kink_units"] == n
+        # the pattern itself (all off), all off, all on, and up to 64 random sides
+        assert 3 <= row["n_sides"] <= 2 + 64
+        assert row["kind"] == kind  # all-on is a saddle for the strong pair
+    active = np.zeros(n, bool)
+    kinks = np.ones(n, bool)
+    sides = side_patterns(active, kinks)
+    assert not sides[0].any() and sides.all(axis=1).any()
+    assert np.unique(sides, axis=0).shape[0] == sides.shape[0]
+    np.testing.assert_array_equal(sides, side_patterns(active, kinks))  # seeded
+    # up to MAX_EXHAUSTIVE_KINKS: every assignment, the pattern itself first
+    some = np.zeros(n, bool)
+    some[:3] = True
+    sides = side_patterns(np.array([True] + [False] * (n - 1)), some)
+    assert sides.shape == (8, n) and sides[0, 0] and not sides[0, 1:].any()
+    assert np.unique(sides[:, :3], axis=0).shape[0] == 8 and not sides[:, 3:].any()
+    # side_kinds on the strong pair alone: one unit on is stable, both on a saddle
+    W = np.array([[0.0, 2.0], [2.0, 0.0]])
+    assert side_kinds(W, TAU, np.zeros(2, bool), np.ones(2, bool)) == (["stable", "saddle"], 4)
+
+
+def test_kink_units_tolerance_is_relative_to_the_scale_of_m():
+    m = np.array([[0.0, 1e-10, 3e-9, 1.0], [0.0, 1e-10, 3e-9, 1000.0]])  # band 2e-9, ~1e-6
+    assert KINK_REL == 1e-9
+    np.testing.assert_array_equal(kink_units(m), [[True, True, False, False],
+                                                  [True, True, True, False]])
+    assert kink_units(np.zeros((0, 3))).shape == (0, 3)
+
+
 def test_slow_point_at_a_ghost_of_a_saddle_node():
     # Unit 0: r = relu(2 r + 0.4) has no fixed point, but |F| has a strict
     # minimum 0.2/tau at the kink r = -0.2; unit 1 relaxes to 1.
@@ -300,6 +425,10 @@ def test_slow_point_at_a_ghost_of_a_saddle_node():
     assert row["q"] == pytest.approx(0.5 * (0.2 / TAU) ** 2, rel=1e-9)
     assert row["grad_norm"] <= 1e-12 and row["hessian_min_eig"] > 0
     assert row["n_hits"] == 100
+    # On unit 0's kink: off, J = -I / tau (stable); on, unit 0's eigenvalue is
+    # (2 - 1) / tau > 0 (a saddle). The sides disagree.
+    assert row["n_kink_units"] == 1 and row["kind"] == "undetermined"
+    assert row["side_kinds"] == "stable/saddle"
 
 
 def test_slow_points_skip_fixed_points():

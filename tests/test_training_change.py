@@ -85,6 +85,21 @@ def test_rank_one_change_is_reported_as_rank_one(smoke_config):
     assert summary["dW_energy_rank_random"] > 10
 
 
+def test_relative_departure_ignores_the_size_of_the_weights():
+    """Scaling W_rec scales Henrici's departure but not its share of ||W_rec||_F, and a
+    normal matrix has none."""
+    rng = np.random.default_rng(4)
+    W = rng.standard_normal((12, 12)) / np.sqrt(12)
+    np.fill_diagonal(W, 0.0)
+    summary = T.network_summary(W, 1.5 * W)
+    assert summary["henrici_final"] == pytest.approx(1.5 * summary["henrici_init"])
+    assert summary["frobenius_final"] == pytest.approx(1.5 * summary["frobenius_init"])
+    assert summary["henrici_relative_final"] == pytest.approx(summary["henrici_relative_init"])
+    assert 0 < summary["henrici_relative_init"] < 1
+    symmetric = W + W.T
+    assert T.network_summary(symmetric, symmetric)["henrici_relative_init"] < 1e-12
+
+
 # ----------------------------------------------------------------------------- per network
 
 
@@ -208,7 +223,7 @@ def _summary_with_known_answers(n: int = 10) -> pd.DataFrame:
     for task, decrease in (("perception", 0.002), ("decision", 0.006)):
         for k in range(n):
             init = rng.normal(0.0, 1e-4)
-            noise = rng.normal(0.0, 1.0, 2)
+            noise = rng.normal(0.0, 1.0, 3)
             rows.append({
                 "task": task, "net": f"net{k:02d}",
                 "mean_weight_init": init,
@@ -228,6 +243,9 @@ def _summary_with_known_answers(n: int = 10) -> pd.DataFrame:
                 "spectral_departure_final": 1.6 + (-1) ** k * 0.01 * (1 + 0.1 * noise[0]),
                 "henrici_init": 11.3,
                 "henrici_final": 11.3 + (-1) ** k * 0.01 * (1 + 0.1 * noise[1]),
+                "frobenius_init": 16.0, "frobenius_final": 17.1,
+                "henrici_relative_init": 0.7,
+                "henrici_relative_final": 0.7 - (-1) ** k * 1e-3 * (1 + 0.1 * noise[2]),
                 "dW_participation_ratio": 3.0 + rng.random(),
                 "dW_participation_ratio_random": 120.0 + rng.random(),
                 "dW_energy_rank": 4.0, "dW_energy_rank_random": 100.0,
@@ -241,10 +259,13 @@ EXPECTED = {
     "decision_decrease_larger": "supported",
     "few_weights_change": "supported",
     "few_eigenvalues_grow": "supported",
-    "centrality_reshuffled": "not supported",
-    "centrality_l_shape": "not supported",
+    # the fixture's ranks stay correlated and its L-shape fraction is below chance in every
+    # network: the opposite one-sided tests reject
+    "centrality_reshuffled": "reversed",
+    "centrality_l_shape": "reversed",
     "nonnormality_increases_2norm": "inconclusive",
     "nonnormality_increases_henrici": "inconclusive",
+    "nonnormality_increases_relative": "inconclusive",
     "dW_low_rank": "supported",
 }
 

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from rnn_hypotheses import artifacts
+from rnn_hypotheses.analysis.stats import VERDICTS
 
 from .conftest import ROOT
 
@@ -127,7 +128,7 @@ def test_connectivity_artifacts_and_claims_table(smoke_run):
     n_tasks = 2
     assert len(table) == sum(1 if c.kind == "between" else n_tasks for c in CLAIMS)
     assert table["claim"].is_unique
-    assert set(table["verdict"]) <= {"supported", "not supported", "inconclusive"}
+    assert set(table["verdict"]) <= set(VERDICTS)
     assert (table["n"] > 0).all()
     md = (smoke_run / "results/tables/connectivity_claims.md").read_text()
     assert md.count("\n| ") == len(table) + 1  # header and one line per claim
@@ -146,6 +147,37 @@ LATENT_FIGURES = ("fig02_decision_latent", "fig03_perception_latent", "fig05_lea
 
 def test_latent_figures(smoke_run):
     assert_figures_drawn(smoke_run, LATENT_FIGURES)
+
+
+def test_latent_fits_use_the_stationary_part_and_the_sensitivity_reruns_the_claims(
+        smoke_run, smoke_config):
+    """The fits start latent.drop_ms after the input's onset, on the held trials only; each
+    other sensitivity drop reruns the latent claims, and the table stacks them."""
+    from rnn_hypotheses.analysis.latent import LATENT_CLAIMS
+
+    cfg = smoke_config["latent"]
+    folder = smoke_run / "results/perception/net00"
+    summary = artifacts.read_parquet(folder / "latent_trained.parquet",
+                                     ["analysed_from_ms", "fit_trials", "ridge_relative"])
+    dt = smoke_config["model"]["dt_ms"]
+    assert summary["analysed_from_ms"].iloc[0] == cfg["drop_ms"] + dt
+    simulation = artifacts.read_npz(folder / "sim_trained.npz", ["kind"])
+    assert summary["fit_trials"].iloc[0] == (simulation["kind"] == "held").sum()
+    assert summary["ridge_relative"].iloc[0] >= 0
+    other = [d for d in cfg["sensitivity_drop_ms"] if d != cfg["drop_ms"]]
+    for drop in other:
+        rerun = artifacts.read_parquet(
+            folder / f"sensitivity/drop{drop}/latent_trained.parquet", ["analysed_from_ms"])
+        assert rerun["analysed_from_ms"].iloc[0] == drop + dt
+    table = artifacts.read_parquet(smoke_run / "results/tables/latent_sensitivity.parquet",
+                                   ["drop_ms", "main", "key", "verdict", "window_dependent"])
+    assert sorted(table["drop_ms"].unique()) == sorted(map(float, cfg["sensitivity_drop_ms"]))
+    per_drop = len(table) // len(cfg["sensitivity_drop_ms"])
+    assert per_drop == 2 * sum(max(1, len(c.states)) for c in LATENT_CLAIMS)
+    main = table[table["main"]].drop(columns=["drop_ms", "main", "window_dependent"])
+    claims = artifacts.read_parquet(smoke_run / "results/tables/latent_claims.parquet")
+    pd.testing.assert_frame_equal(main.reset_index(drop=True), claims[main.columns])
+    assert_figures_drawn(smoke_run, ["figS7_latent_sensitivity"])
 
 
 def test_latent_artifacts_and_claims_table(smoke_run, smoke_config):
@@ -182,8 +214,11 @@ def test_latent_artifacts_and_claims_table(smoke_run, smoke_config):
     # one row per claim and task, or per claim, task and state
     assert len(table) == n_tasks * sum(max(1, len(c.states)) for c in LATENT_CLAIMS)
     assert table["claim"].is_unique
-    assert set(table["verdict"]) <= {"supported", "not supported", "inconclusive"}
-    assert (table["n"] == smoke_config["networks_per_task"]).all()
+    assert set(table["verdict"]) <= set(VERDICTS)
+    # every network is tested, or counted in the notes as not measurable
+    left_out = table["notes"].str.extract(r"not measurable in (\d+) of", expand=False)
+    assert (table["n"] + left_out.astype(float).fillna(0).astype(int)
+            == smoke_config["networks_per_task"]).all()
     md = (smoke_run / "results/tables/latent_claims.md").read_text()
     assert md.count("\n| ") == len(table) + 1  # header and one line per claim
 
@@ -300,7 +335,8 @@ def test_slowpoint_artifacts_and_tables(smoke_run, smoke_config):
     for state in ("untrained", "trained"):
         points = artifacts.read_parquet(folder / f"slowpoints_{state}.parquet",
                                         ["condition", "location", "method", "kind", "q",
-                                         "n_unstable", "contraction_rate", "expansion_rate"])
+                                         "n_unstable", "contraction_rate", "expansion_rate",
+                                         "n_kink_units", "side_kinds", "n_sides"])
         arrays = artifacts.read_npz(folder / f"slowpoints_{state}.npz",
                                     ["locations", "eigenvalues", "unstable_vectors",
                                      "condition_inputs"])
@@ -310,13 +346,19 @@ def test_slowpoint_artifacts_and_tables(smoke_run, smoke_config):
         assert (exact["q"] <= 0.5e-20).all()  # |F| <= 1e-10: exact to rounding
         np.testing.assert_allclose(points["contraction_rate"], -n_units / 100.0)
         conditions = artifacts.read_parquet(folder / f"slowpoint_conditions_{state}.parquet",
-                                            ["n_stable", "n_saddle", "n_slow",
+                                            ["n_stable", "n_saddle", "n_undetermined",
+                                             "n_slow", "n_slow_undetermined",
                                              "scan_share_fixed"])
         assert len(conditions) == n_conditions
         assert (conditions["n_initial_states"] == cfg["n_initial_states"]).all()
         assert (conditions["n_fixed"] >= 1).all()  # a bounded ReLU network has a fixed point
         assert list(conditions["n_fixed"]) == [
             (exact["condition"] == c).sum() for c in conditions["condition"]]
+        # every slow point lies on a ReLU kink; undetermined points are counted apart
+        assert (points.loc[points["method"] == "slow", "n_kink_units"] >= 1).all()
+        assert list(conditions["n_undetermined"]) == [
+            ((exact["condition"] == c) & (exact["kind"] == "undetermined")).sum()
+            for c in conditions["condition"]]
 
     counts = artifacts.read_parquet(smoke_run / "results/tables/slow_points.parquet",
                                     ["task", "state", "quantity", "mean", "ci_low", "ci_high"])
@@ -337,8 +379,8 @@ def test_slowpoint_artifacts_and_tables(smoke_run, smoke_config):
 
     claims = artifacts.read_parquet(smoke_run / "results/tables/slow_point_claims.parquet",
                                     CLAIMS_COLUMNS)
-    assert claims["claim"].is_unique and len(claims) == 3 + 4 * 2
-    assert set(claims["verdict"]) <= {"supported", "not supported", "inconclusive"}
+    assert claims["claim"].is_unique and len(claims) == 3 + 6 * 2
+    assert set(claims["verdict"]) <= set(VERDICTS)
     md = (smoke_run / "results/tables/slow_point_claims.md").read_text()
     assert md.count("\n| ") == len(claims) + 1
 
@@ -401,7 +443,8 @@ EDGE_CONFIGS = {
         "connectivity": {"max_rank": 0, "marked_eigenvalues": 0, "top_fraction": 1.0,
                          "energy": 1.0, "loss_trials": 1},
         "latent": {"d": 1, "T": 1, "n_init": 2, "n_thetas": 2, "theta_n_init": 1,
-                   "condition_n_init": 1, "steady_ms": 10, "example_nets": 1},
+                   "condition_n_init": 1, "steady_ms": 10, "example_nets": 1, "drop_ms": 0,
+                   "sensitivity_drop_ms": [0]},
         "slowpoints": {"n_initial_states": 1, "slow_max_iter": 1},
     },
     # a 2-D subspace, and a third task: a second task of kind perception, by another name
@@ -458,7 +501,10 @@ def test_schema_edge_values_run_end_to_end(tmp_path, name):
 LATENT_FIGURE_RULES = {"fig02_latent_isocontours", "fig03_latent_switching",
                        *LATENT_FIGURES[2:]}
 LATENT_DOWNSTREAM = {"latent", "latent_change", "latent_claims", *LATENT_FIGURE_RULES,
-                     "figS4_fixed_points", "hypotheses", "reproducibility", "all"}
+                     "figS4_fixed_points", "latent_sensitivity", "figS7_latent_sensitivity",
+                     "hypotheses", "reproducibility", "all"}
+# latent.d also changes the sensitivity reruns; latent.n_thetas does not (they use its ends)
+SENSITIVITY_RERUNS = {"latent_drop", "latent_change_drop", "latent_claims_drop"}
 SUMMARIES = {"hypotheses", "reproducibility", "all"}
 # config value -> (rules the change must rerun, with their job counts; rules it may also
 # rerun, being downstream of those). Every other rule must stay as it is.
@@ -468,8 +514,9 @@ RERUNS = {
         {"train": 2, "evaluate": 2, "simulate": 4, "connectivity": 2, "centrality": 2,
          "nonnormality": 2, "low_rank": 2, "latent": 4, "latent_change": 2, "slowpoints": 4},
         None),
-    ("latent", "d", 2): ({"latent": 8, "latent_change": 4, "latent_claims": 1},
-                         LATENT_DOWNSTREAM),
+    ("latent", "d", 2): ({"latent": 8, "latent_change": 4, "latent_claims": 1,
+                          "latent_drop": 16, "latent_change_drop": 8, "latent_claims_drop": 2},
+                         LATENT_DOWNSTREAM | SENSITIVITY_RERUNS),
     ("latent", "n_thetas", 5): ({"latent": 8, "fig06_pi_vs_nonlinearity": 1},
                                 LATENT_DOWNSTREAM),
     ("connectivity", "centrality", "pagerank"): (

@@ -78,10 +78,16 @@ def check_config(config: dict, memory_limit_mb: int | None = None) -> None:
                               f"({task['n_units']}): a subspace cannot have more dimensions "
                               "than the network has units")
     sim_steps = int(round(sim["duration_ms"] / model["dt_ms"]))
-    if 2 * latent["T"] >= sim_steps:
-        raise ConfigError(f"2 * latent.T ({2 * latent['T']} steps) must be shorter than the "
-                          f"simulated trial, simulation.duration_ms / model.dt_ms = "
-                          f"{sim_steps} steps: DCA needs at least two windows of 2T steps")
+    drops = [("latent.drop_ms", latent.get("drop_ms", 0))] + [
+        (f"latent.sensitivity_drop_ms[{k}]", drop)
+        for k, drop in enumerate(latent.get("sensitivity_drop_ms", []))]
+    for key, drop in drops:
+        analysed = sim_steps - int(round(drop / model["dt_ms"]))
+        if 2 * latent["T"] >= analysed:
+            raise ConfigError(f"{key} ({drop}) leaves too little of the held trials: 2 * "
+                              f"latent.T ({2 * latent['T']} steps) must be shorter than "
+                              f"(simulation.duration_ms - {drop}) / model.dt_ms = {analysed} "
+                              "steps, as DCA needs at least two windows of 2T steps")
     n_nets = config["networks_per_task"]
     example_task = config["slowpoints"].get("example_task")
     if example_task is not None and example_task not in config["tasks"]:

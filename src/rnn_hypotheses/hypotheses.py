@@ -7,8 +7,10 @@ the one explicit mapping from claim to hypothesis, :data:`CLAIM_HYPOTHESIS`, and
 builds the hypotheses table: every claim row, grouped under the hypothesis it
 bears on, plus one row per hypothesis whose verdict sums up its claims'.
 
-A hypothesis is ``supported``, ``not supported`` or ``inconclusive`` only if all
-of its claims agree; otherwise it is ``mixed``, and its notes count the verdicts.
+A hypothesis takes the verdict its claims agree on (:func:`aggregate_verdict`:
+claims that are ``not measurable`` are set aside; claims that are all against it,
+some ``reversed`` and some ``not supported``, make it ``not supported``); otherwise
+it is ``mixed``. Its notes count the verdicts.
 
 Robustness variants (other seeds, other gains) produce claims tables of their
 own; :func:`hypotheses_table` adds one column per variant saying whether each
@@ -21,9 +23,10 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from .analysis.stats import CLAIMS_COLUMNS
+from .analysis.stats import CLAIMS_COLUMNS, VERDICTS
 from .htmlpage import html_page, html_paragraph, html_table
 
 __all__ = [
@@ -31,6 +34,7 @@ __all__ = [
     "HYPOTHESES",
     "Hypothesis",
     "MIXED",
+    "ROBUSTNESS_COLUMNS",
     "VERDICTS",
     "aggregate_verdict",
     "display_table",
@@ -42,11 +46,10 @@ __all__ = [
     "variant_verdicts",
 ]
 
-VERDICTS = ("supported", "not supported", "inconclusive")
-"""The verdicts a claim can have (:func:`.analysis.stats.verdict`)."""
-
 MIXED = "mixed"
 """The verdict of a hypothesis whose claims' verdicts disagree."""
+
+_AGAINST = frozenset({"not supported", "reversed"})
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ CLAIM_HYPOTHESIS: dict[str, str | None] = {
     "centrality_l_shape": "subtle_changes",
     "nonnormality_increases_2norm": "subtle_changes",
     "nonnormality_increases_henrici": "subtle_changes",
+    "nonnormality_increases_relative": "subtle_changes",
     "prepost_orthogonal": "subtle_changes",
     # the report reads "condition subspaces stay aligned" as part of the same picture:
     # training moved both latent spaces together
@@ -117,6 +121,9 @@ CLAIM_HYPOTHESIS: dict[str, str | None] = {
     "slow_regions_change": None,
     "slow_inputs_move_slowest_mode": None,
     "slow_slowest_mode_slows": None,
+    # the third hypothesis as the report means it: noise at the fixed points is output-null
+    "noise_output_null": "away_from_readout",
+    "noise_output_null_grows": "away_from_readout",
 }
 """Claim key -> the key of the hypothesis it bears on (``None``: a finding of its own).
 
@@ -128,7 +135,19 @@ not here is rejected by :func:`hypotheses_table`.
 """
 
 def aggregate_verdict(verdicts: Sequence[str]) -> str:
-    """One verdict from several: the common one if all agree, else :data:`MIXED`.
+    """One verdict from several claims' (each one of :data:`VERDICTS`).
+
+    Rules, in order:
+
+    1. ``"inconclusive"`` for no verdicts at all; ``"not measurable"`` if every
+       claim is not measurable.
+    2. Claims that are ``"not measurable"`` carry no evidence either way and are set
+       aside (the hypothesis's notes still count them).
+    3. The common verdict if the rest agree (``"reversed"`` if every one is
+       reversed).
+    4. ``"not supported"`` if the rest all go against the hypothesis, some
+       ``"reversed"`` and some ``"not supported"``.
+    5. :data:`MIXED` otherwise.
 
     Parameters
     ----------
@@ -137,12 +156,16 @@ def aggregate_verdict(verdicts: Sequence[str]) -> str:
     Returns
     -------
     str
-        ``"inconclusive"`` for no verdicts at all.
     """
     distinct = set(verdicts)
     if not distinct:
         return "inconclusive"
-    return distinct.pop() if len(distinct) == 1 else MIXED
+    if distinct == {"not measurable"}:
+        return "not measurable"
+    distinct.discard("not measurable")
+    if len(distinct) == 1:
+        return distinct.pop()
+    return "not supported" if distinct <= _AGAINST else MIXED
 
 
 def _counts(verdicts: Sequence[str]) -> str:
@@ -253,15 +276,35 @@ def holds_text(verdict: str, variant_verdict: str) -> str:
     return "yes" if variant_verdict == verdict else f"no ({variant_verdict})"
 
 
-_DECIDED = ("supported", "not supported")
+# how far a verdict leans for (+) or against (-) its claim; "not measurable" has no lean
+_LEAN = {"supported": 1, "inconclusive": 0, "not supported": -1, "reversed": -2}
+
+ROBUSTNESS_COLUMNS = ("variant", "claims", "held", "flipped", "weakened", "strengthened",
+                      "unmeasurable", "missing")
+"""Columns of :func:`robustness_summary`."""
+
+
+def _change(verdict: str, other: str) -> str:
+    """The :func:`robustness_summary` category of a verdict that is ``other`` in a variant."""
+    if not other:
+        return "missing"
+    if other == verdict:
+        return "held"
+    if "not measurable" in (verdict, other):
+        return "unmeasurable"
+    lean, lean_other = _LEAN[verdict], _LEAN[other]
+    if lean * lean_other < 0:
+        return "flipped"
+    return "weakened" if abs(lean_other) < abs(lean) else "strengthened"
 
 
 def robustness_summary(table: pd.DataFrame) -> pd.DataFrame:
     """How the claims' verdicts fare in each robustness variant.
 
-    A verdict that changes between supported and not supported is a reversal,
+    A verdict that changes between supported and not supported or reversed flips,
     far stronger evidence against robustness than one that moves to or from
-    inconclusive (a p value crossing alpha with 10 networks).
+    inconclusive (a p value crossing alpha with 10 networks), or between not
+    supported and reversed.
 
     Parameters
     ----------
@@ -270,38 +313,32 @@ def robustness_summary(table: pd.DataFrame) -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame
+    DataFrame with :data:`ROBUSTNESS_COLUMNS`
         One row per variant: ``variant``, ``claims`` (claim rows), ``held``,
-        ``reversed`` (supported <-> not supported), ``weakened`` (supported or
-        not supported -> inconclusive), ``strengthened`` (inconclusive ->
-        supported or not supported) and ``missing``; the last five sum to ``claims``.
+        ``flipped`` (supported <-> not supported or reversed), ``weakened``
+        (towards inconclusive: supported, not supported or reversed ->
+        inconclusive, reversed -> not supported), ``strengthened`` (the reverse
+        moves), ``unmeasurable`` (to or from not measurable) and ``missing``; the
+        last six sum to ``claims``.
     """
     claims = table[table["row"] == "claim"]
     out = []
     for column in (c for c in table.columns if c.startswith("verdict_")):
-        counts = dict.fromkeys(("held", "reversed", "weakened", "strengthened", "missing"), 0)
+        counts = dict.fromkeys(ROBUSTNESS_COLUMNS[2:], 0)
         for verdict, other in zip(claims["verdict"], claims[column], strict=True):
-            if not other:
-                counts["missing"] += 1
-            elif other == verdict:
-                counts["held"] += 1
-            elif verdict in _DECIDED and other in _DECIDED:
-                counts["reversed"] += 1
-            elif verdict in _DECIDED:
-                counts["weakened"] += 1
-            else:
-                counts["strengthened"] += 1
+            counts[_change(verdict, other)] += 1
         out.append({"variant": column.removeprefix("verdict_"), "claims": len(claims),
                     **counts})
-    return pd.DataFrame(out, columns=["variant", "claims", "held", "reversed", "weakened",
-                                      "strengthened", "missing"])
+    return pd.DataFrame(out, columns=list(ROBUSTNESS_COLUMNS))
 
 
 def robustness_sentence(summary: pd.DataFrame) -> str:
     """One sentence per variant of :func:`robustness_summary`, for the table's intro."""
     return " ".join(
-        f"{r.variant}: {r.held} of {r.claims} claim verdicts hold, {r.reversed} reverse, "
-        f"{r.weakened} become inconclusive, {r.strengthened} become decided"
+        f"{r.variant}: {r.held} of {r.claims} claim verdicts hold, {r.flipped} flip "
+        f"(supported against not supported or reversed), {r.weakened} weaken, "
+        f"{r.strengthened} strengthen"
+        + (f", {r.unmeasurable} change to or from not measurable" if r.unmeasurable else "")
         + (f", {r.missing} missing." if r.missing else ".")
         for r in summary.itertuples())
 
@@ -309,6 +346,7 @@ def robustness_sentence(summary: pd.DataFrame) -> str:
 def hypotheses_table(
     tables: Mapping[str, pd.DataFrame],
     variants: Mapping[str, Mapping[str, pd.DataFrame]] | None = None,
+    window_dependence: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The hypotheses table: each hypothesis, then the claims bearing on it.
 
@@ -319,6 +357,9 @@ def hypotheses_table(
         in the order their rows should appear within a hypothesis.
     variants : mapping, optional
         Robustness variant name -> its claims tables (same names as ``tables``).
+    window_dependence : DataFrame, optional
+        :func:`.claims.sensitivity.window_dependence` of the latent claims: ``key``,
+        ``task``, ``state``, ``window_dependent``, ``verdicts``.
 
     Returns
     -------
@@ -326,7 +367,10 @@ def hypotheses_table(
         ``row`` (``"hypothesis"`` or ``"claim"``), ``hypothesis`` (``"H1"``... or
         empty for findings that bear on none), ``source`` (the claims table), then
         :data:`.analysis.stats.CLAIMS_COLUMNS`, then ``verdict_<variant>`` per variant
-        (its verdict there; ``""`` where the variant lacks the row).
+        (its verdict there; ``""`` where the variant lacks the row), then, with
+        ``window_dependence``, ``window_dependent`` (True for a latent claim whose
+        verdict changes with the transient left out; the notes then list its verdict at
+        each drop; a hypothesis's notes count such claims).
 
     Raises
     ------
@@ -338,6 +382,32 @@ def hypotheses_table(
     for name, variant_tables in (variants or {}).items():
         other = _grouped(_claims_rows(variant_tables))
         table[f"verdict_{name}"] = variant_verdicts(table, other)
+    if window_dependence is not None:
+        table = _mark_window_dependence(table, window_dependence)
+    return table
+
+
+def _mark_window_dependence(table: pd.DataFrame, dependence: pd.DataFrame) -> pd.DataFrame:
+    keys = ["key", "task", "state"]
+    flags = dependence.set_index(keys)
+    table = table.copy()
+    found = [tuple(row) in flags.index and row_kind == "claim"
+             for row, row_kind in zip(table[keys].itertuples(index=False), table["row"],
+                                      strict=True)]
+    dependent = [bool(hit and flags.loc[tuple(row), "window_dependent"])
+                 for hit, row in zip(found, table[keys].itertuples(index=False), strict=True)]
+    table["window_dependent"] = dependent
+    for k in np.flatnonzero(dependent):
+        verdicts = flags.loc[tuple(table.loc[k, keys]), "verdicts"]
+        table.loc[k, "notes"] = "; ".join(
+            part for part in (table.loc[k, "notes"], f"window-dependent ({verdicts})") if part)
+    for k in np.flatnonzero(table["row"] == "hypothesis"):
+        count = int(table.loc[(table["row"] == "claim")
+                              & (table["hypothesis"] == table.loc[k, "hypothesis"]),
+                              "window_dependent"].sum())
+        if count:
+            table.loc[k, "notes"] = (f"{table.loc[k, 'notes']}; {count} window-dependent "
+                                     "claim(s)")
     return table
 
 
@@ -388,8 +458,8 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-_VERDICT_CLASS = {"supported": "yes", "not supported": "no", "inconclusive": "open",
-                  MIXED: "mixed"}
+_VERDICT_CLASS = {"supported": "yes", "not supported": "no", "reversed": "no",
+                  "inconclusive": "open", "not measurable": "open", MIXED: "mixed"}
 
 
 def _cell_class(column: str, value: str) -> str:

@@ -57,8 +57,10 @@ def _stage_bytes(stage: str, task: Task, config: dict) -> float:
     dt = config["model"]["dt_ms"]
     training, latent = config["training"], config["latent"]
     trial_steps = _steps(task.config["trial_ms"], dt)
-    sim_steps = _steps(config["simulation"]["duration_ms"], dt)
-    sim_trials = task.n_simulation_trials(config["simulation"])
+    simulation = config["simulation"]
+    sim_steps = _steps(simulation["duration_ms"] + simulation.get("baseline_ms", 0), dt)
+    sim_trials = task.n_simulation_trials(
+        simulation, task.simulation_repeats(simulation, latent, dt))
     snapshots = training["max_steps"] // training["snapshot_every"] + 2
     matrix32, matrix64, matrix128 = 4 * n * n, 8 * n * n, 16 * n * n
     if stage == "train":

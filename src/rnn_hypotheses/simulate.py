@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from .network import Network
 from .seeding import rng_for
@@ -22,6 +22,16 @@ def leaky_relu(x: np.ndarray, theta: float = 0.0) -> np.ndarray:
 def draw_noise(shape: tuple[int, ...], seed: int) -> np.ndarray:
     """Standard normal draws xi_t used by :func:`simulate` for ``noise_seed=seed``."""
     return np.random.default_rng(seed).standard_normal(shape, dtype=np.float32)
+
+
+def input_onset(time_ms: ArrayLike) -> int:
+    """Steps of a simulation's baseline: those at or before its input starts (time <= 0).
+
+    ``sim_{state}.npz`` holds each trial's baseline (``simulation.baseline_ms`` at
+    u = 0) and its input period, with time measured from the input's onset: the
+    first input step is at ``dt``, the baseline's steps at ``-baseline_ms + dt .. 0``.
+    """
+    return int(np.count_nonzero(np.asarray(time_ms) <= 0))
 
 
 def simulation_noise(task: str, seed: int, shape: tuple[int, int, int], enabled: bool

@@ -71,10 +71,26 @@ def train_runtime(wildcards):
     return int(10 + steps * 0.05 * (units / 256) ** 2 / 60 * 2)
 
 
+def simulation_repeats(wildcards):
+    """Trials per held condition of a task's analysis simulations (Task.simulation_repeats):
+    a param of the simulate rule, so a config change that alters it reruns the simulations."""
+    return TASK_OBJECTS[wildcards.task].simulation_repeats(
+        config["simulation"], config["latent"], config["model"]["dt_ms"]
+    )
+
+
+def latent_at_drop(wildcards):
+    """The latent settings of one sensitivity rerun (rules/sensitivity.smk): its drop, and
+    the two ends of the leaky-ReLU family, which the claims use."""
+    settings = {**config["latent"], "drop_ms": float(wildcards.drop), "n_thetas": 2}
+    # sorted: Snakemake compares params in order, and merging config files reorders keys
+    return dict(sorted(settings.items()))
+
+
 def latent_runtime(wildcards):
     # Minutes: about 20 for the 256-unit decision network's 50 simulated trials.
     task = TASK_OBJECTS[wildcards.task]
-    trials = task.n_simulation_trials(config["simulation"])
+    trials = task.n_simulation_trials(config["simulation"], simulation_repeats(wildcards))
     return int(10 + 10 * (task.n_units / 256) ** 2 * trials / 50)
 
 

@@ -62,6 +62,7 @@ rule hypotheses:
         # variant by variant, each in the order of CLAIMS_TABLES
         variants=[p for paths in VARIANT_CLAIMS.values() for p in paths],
         performance=list(VARIANT_PERFORMANCE.values()),
+        sensitivity="results/tables/latent_sensitivity.parquet",
     output:
         parquet="results/tables/hypotheses.parquet",
         md="results/tables/hypotheses.md",

@@ -9,6 +9,7 @@ rule simulate:
     params:
         provenance=network_provenance,
         simulation=config["simulation"],
+        repeats=simulation_repeats,
     log:
         "results/logs/simulate/{task}/{net}_{state}.log",
     benchmark:

@@ -477,6 +477,9 @@ def connectivity_summary(
         change_top_share, change_top_share_gaussian,
         spectral_radius_init, spectral_radius_final, max_eigenvalue_growth,
         henrici_init, henrici_final, spectral_departure_init, spectral_departure_final,
+        frobenius_init, frobenius_final (``||W||_F``), henrici_relative_init,
+        henrici_relative_final (Henrici's departure over ``||W||_F``: how far from normal
+        the matrix is for its size, which the bare departure grows with),
         dW_relative_norm, dW_energy_rank, dW_energy_rank_random,
         dW_participation_ratio, dW_participation_ratio_random.
     """
@@ -489,7 +492,7 @@ def connectivity_summary(
     h1, s1 = departure_from_normality(B)
     s_dw = singular_values(dW)
     s_rand = random_reference_singular_values(dW, seed=seed)
-    norm_init = np.linalg.norm(A, "fro")
+    norm_init, norm_final = np.linalg.norm(A, "fro"), np.linalg.norm(B, "fro")
     m0, m1 = mean_offdiagonal(A), mean_offdiagonal(B)
     return {
         "mean_weight_init": float(m0),
@@ -511,4 +514,8 @@ def connectivity_summary(
         "dW_energy_rank_random": float(energy_rank(s_rand, energy)),
         "dW_participation_ratio": participation_ratio(s_dw),
         "dW_participation_ratio_random": participation_ratio(s_rand),
+        "frobenius_init": float(norm_init),
+        "frobenius_final": float(norm_final),
+        "henrici_relative_init": h0 / norm_init if norm_init > 0 else float("nan"),
+        "henrici_relative_final": h1 / norm_final if norm_final > 0 else float("nan"),
     }

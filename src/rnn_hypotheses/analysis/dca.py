@@ -42,6 +42,7 @@ __all__ = [
     "cross_covariances",
     "predictive_information",
     "predictive_information_grad",
+    "window_ridge",
 ]
 
 TrialsLike = np.ndarray | Sequence[np.ndarray]
@@ -251,6 +252,23 @@ def cross_covariances(
     if rectify:
         C[0] += _rectifying_shift(block_toeplitz(C), epsilon) * np.eye(n_units)
     return C
+
+
+def window_ridge(cross_covs: np.ndarray, epsilon: float = 1e-6) -> float:
+    """The diagonal shift :func:`cross_covariances` adds to unrectified cross-covariances.
+
+    Zero when the ``(2T N, 2T N)`` block-Toeplitz window covariance is positive
+    definite; otherwise ``epsilon - lambda_min``, in squared data units. A ridge of the
+    order of the units' variance means the windows do not determine the covariance
+    (fewer windows than dimensions, or activity confined to fewer dimensions).
+
+    Parameters
+    ----------
+    cross_covs : ndarray, shape (2T, N, N)
+        From :func:`cross_covariances` with ``rectify=False``.
+    epsilon : float
+    """
+    return _rectifying_shift(block_toeplitz(np.asarray(cross_covs, dtype=float)), epsilon)
 
 
 def _check_pi_inputs(cross_covs: np.ndarray, V: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:

@@ -30,7 +30,12 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..claims import STATES, ClaimSpec, evaluate_claims
 from ..tasks import Task
-from .dca import DynamicalComponentsAnalysis, cross_covariances, predictive_information
+from .dca import (
+    DynamicalComponentsAnalysis,
+    cross_covariances,
+    predictive_information,
+    window_ridge,
+)
 from .subspaces import orthonormal_basis, pca_basis, principal_angles, vector_subspace_angle
 
 __all__ = [
@@ -193,6 +198,11 @@ class SubspaceFit:
         Mean activity over all samples (subtract before projecting).
     cross_covs : ndarray, shape (2T, n_active, n_active)
         Cross-covariances of the active units (for the PI of other subspaces).
+    ridge : float
+        Diagonal shift that made their window covariance positive definite (squared
+        rates; 0 when it already was, see :func:`.dca.window_ridge`).
+    ridge_relative : float
+        ``ridge`` over the active units' mean variance.
     """
 
     coef: NDArray[np.float64]
@@ -203,6 +213,8 @@ class SubspaceFit:
     active: NDArray[np.bool_]
     mean: NDArray[np.float64]
     cross_covs: NDArray[np.float64]
+    ridge: float = 0.0
+    ridge_relative: float = 0.0
 
     def pi_of(self, basis: ArrayLike) -> float:
         """PI (nats) of another full-space subspace on this fit's data, e.g. PCA's."""
@@ -253,7 +265,10 @@ def fit_dca(
     active = active_units(r, tolerance, min_units=d)
     x = r[..., active].astype(float)
     mean_active = x.reshape(-1, x.shape[-1]).mean(axis=0)
-    C = cross_covariances(x, T, mean=mean_active)
+    C = cross_covariances(x, T, mean=mean_active, rectify=False)
+    variance = float(np.mean(np.diag(C[0])))
+    ridge = window_ridge(C)
+    C[0] += ridge * np.eye(C.shape[1])
     random = DynamicalComponentsAnalysis(d, T, n_init=max(1, n_init), random_state=rng)
     random.fit_cross_covs(C)
     fit = SubspaceFit(
@@ -265,6 +280,8 @@ def fit_dca(
         active=active,
         mean=np.asarray(r, dtype=float).reshape(-1, N).mean(axis=0),
         cross_covs=C,
+        ridge=ridge,
+        ridge_relative=ridge / variance if variance > 0 else float("nan"),
     )
     return improve_fit(fit, T, warm_starts)
 
@@ -519,8 +536,8 @@ def network_table(latent: pd.DataFrame, pi_theta: pd.DataFrame, change: pd.DataF
         pi, readout_dca, readout_pca, readout_chance, condition_angle_mean,
         unique_share, pi_spread, n_units.
     pi_theta : DataFrame
-        The ``pi_theta_{state}.parquet`` rows: task, net, state, theta, pi and,
-        optionally, max_rate (largest |rate| of the simulation at that angle).
+        The ``pi_theta_{state}.parquet`` rows: task, net, state, theta, pi and
+        max_rate (largest |rate| of the simulation at that angle).
     change : DataFrame
         The ``latent_change.parquet`` rows: task, net, dim, angle_dca, chance.
 
@@ -528,9 +545,12 @@ def network_table(latent: pd.DataFrame, pi_theta: pd.DataFrame, change: pd.DataF
     -------
     DataFrame, one row per (task, net): ``<statistic>_<state>`` for the
     per-state statistics, ``pi_theta0_<state>`` and ``pi_thetamax_<state>`` (PI at
-    the smallest and largest angle; ``max_rate_...`` likewise, where given),
-    ``prepost_min_angle``, ``prepost_mean_angle`` and ``prepost_chance_min`` (the
-    chance level of the smallest angle).
+    the smallest and largest angle; ``max_rate_...`` likewise), ``linear_bounded``
+    (True where the linear network, the largest angle, stays bounded in both states:
+    its largest rate at most :data:`UNSTABLE_GROWTH` times the ReLU network's; a
+    diverging network's PI measures its growth, so the linear PI claim leaves it
+    out), ``prepost_min_angle``, ``prepost_mean_angle`` and ``prepost_chance_min``
+    (the chance level of the smallest angle).
     """
     keys = ["task", "net"]
     per_state = ["pi", "readout_dca", "readout_pca", "readout_chance", "condition_angle_mean",
@@ -541,14 +561,35 @@ def network_table(latent: pd.DataFrame, pi_theta: pd.DataFrame, change: pd.DataF
                                                 pi_theta["theta"].max()])].copy()
     ends["end"] = np.where(np.isclose(ends["theta"], pi_theta["theta"].min()), "theta0",
                            "thetamax")
-    values = ["pi", "max_rate"] if "max_rate" in ends.columns else ["pi"]
-    pis = ends.pivot_table(index=keys, columns=["end", "state"], values=values, aggfunc="first")
+    if "max_rate" not in ends.columns:
+        raise ValueError("pi_theta lacks max_rate: the linear PI claim needs it to tell "
+                         "diverging linear networks")
+    pis = ends.pivot_table(index=keys, columns=["end", "state"], values=["pi", "max_rate"],
+                           aggfunc="first")
     pis.columns = [f"{value}_{end}_{state}" for value, end, state in pis.columns]
+    # a missing or NaN rate counts as unbounded (the comparison is False)
+    rates = pis.reindex(columns=[f"max_rate_{end}_{state}" for end in ("theta0", "thetamax")
+                                 for state in STATES])
+    pis["linear_bounded"] = np.logical_and.reduce([
+        (rates[f"max_rate_thetamax_{state}"]
+         <= UNSTABLE_GROWTH * rates[f"max_rate_theta0_{state}"]).to_numpy(bool)
+        for state in STATES])
     angles = change.groupby(keys).agg(prepost_min_angle=("angle_dca", "min"),
                                       prepost_mean_angle=("angle_dca", "mean"),
                                       prepost_chance_min=("chance", "min"))
     return wide.join(pis, how="outer").join(angles, how="outer").reset_index()
 
+
+UNSTABLE_GROWTH = 100.0
+"""A linear (theta = pi/4) simulation whose largest rate exceeds this many times the
+ReLU simulation's is counted as growing without bound: the linear PI claim leaves the
+network out as not measurable (``linear_bounded`` of :func:`network_table`)."""
+
+
+# why a network's PI at pi/4 measures nothing the claims ask about
+_LINEAR_DIVERGES = (f"the linear (theta = pi/4) network diverges (largest rate over "
+                    f"{UNSTABLE_GROWTH:g} times the ReLU network's) untrained or trained, and "
+                    "its PI then measures that growth")
 
 LATENT_CLAIMS: tuple[ClaimSpec, ...] = (
     ClaimSpec("pi_relu", "trained PI < untrained PI at theta = 0 (ReLU)", "5.1",
@@ -557,10 +598,12 @@ LATENT_CLAIMS: tuple[ClaimSpec, ...] = (
               kind="paired"),
     ClaimSpec("pi_linear", "trained PI >= untrained PI at theta = pi/4 (linear)", "5.1",
               "maximal PI at theta = pi/4, trained minus untrained (nats); tested as "
-              "'greater'", "pi_thetamax_trained", other="pi_thetamax_untrained", kind="paired"),
+              "'greater'", "pi_thetamax_trained", other="pi_thetamax_untrained", kind="paired",
+              measurable="linear_bounded", unmeasurable_reason=_LINEAR_DIVERGES),
     ClaimSpec("pi_gap_grows", "the trained-minus-untrained PI gap grows from theta = 0 to "
               "pi/4", "5.1", "PI gap (trained minus untrained) at pi/4 minus that at 0 (nats)",
-              "pi_gap_thetamax", other="pi_gap_theta0", kind="paired"),
+              "pi_gap_thetamax", other="pi_gap_theta0", kind="paired",
+              measurable="linear_bounded", unmeasurable_reason=_LINEAR_DIVERGES),
     ClaimSpec("prepost_orthogonal", "DCA subspaces before and after training are nearly "
               "orthogonal in the first dimensions", "5.2",
               "smallest principal angle between the untrained and trained DCA subspaces "
@@ -589,11 +632,6 @@ LATENT_CLAIMS: tuple[ClaimSpec, ...] = (
               "unique_share_{state}", kind="one_sample", reference=0.5, states=STATES),
 )
 """The claims of the latent claims table, in its row order."""
-
-UNSTABLE_GROWTH = 100.0
-"""A linear (theta = pi/4) simulation whose largest rate exceeds this many times the
-ReLU simulation's is counted as growing without bound in the claims' notes."""
-
 
 def _note(part: pd.DataFrame, claim: ClaimSpec, thresholds: dict[str, float],
           state: str | None) -> str:

@@ -16,6 +16,11 @@ constant input. This module turns that into the stage's artifacts and tables:
 - :func:`latent_view` and :func:`spectrum_frame` put the points of one network
   into the frames Figures S4 and S5 draw.
 
+A point with a unit on its ReLU kink has one Jacobian per side of the kink; where
+the sides disagree on stability its kind is "undetermined"
+(:data:`.slowpoints.points.KINK_REL` defines "on a kink"). The counts of stable
+points and saddles leave such points out and count them apart.
+
 Units: rates (the state r) are dimensionless firing rates; velocities in 1/ms;
 eigenvalues of the continuous-time Jacobian in 1/ms in the artifacts and in
 1/s in the summary tables (multiplied by 1000) so that numbers read easily;
@@ -44,7 +49,9 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..claims import ClaimSpec, evaluate_claims
 from ..tasks import Decision, Perception, Task
+from .output_noise import readout_noise_share
 from .slowpoints import (
+    UNDETERMINED,
     Dynamics,
     PointSet,
     SlowSearch,
@@ -158,12 +165,20 @@ class NetworkResult:
         One row per point and finder: ``condition``, ``label``, ``input1``...,
         ``location`` (row of the arrays), then :class:`.slowpoints.PointSet`'s
         columns (``method``, ``q``, ``speed``, ``n_unstable``, ``kind``,
-        ``max_real_eig``, ``contraction_rate``, ...) and ``expansion_rate`` and
-        ``leading_imag`` (1/ms).
+        ``max_real_eig``, ``contraction_rate``, ``n_kink_units``,
+        ``side_kinds``, ``n_sides``, ...) and ``expansion_rate`` and
+        ``leading_imag`` (1/ms). ``kind`` is "stable", "saddle", "unstable" or
+        "undetermined" (on a ReLU kink whose sides disagree); the spectra are
+        those of the ``m > 0`` convention.
     conditions : DataFrame
-        One row per condition: counts per kind, search statistics and times,
-        the trajectory scan's shares, and the dominant stable point's slowest
-        rate and activation-pattern change from the autonomous network.
+        One row per condition: counts of exact fixed points per kind
+        (``n_fixed`` all of them; ``n_stable``, ``n_saddle``,
+        ``n_unstable_points`` those whose kind holds on every side of any kink;
+        ``n_undetermined`` those on a kink whose sides disagree), of slow
+        regions (``n_slow``, and ``n_slow_undetermined`` of them undetermined),
+        search statistics and times, the trajectory scan's shares, and the
+        dominant stable point's slowest rate and activation-pattern change from
+        the autonomous network.
     arrays : dict of ndarray
         ``locations`` (P, N), ``patterns`` (P, N) bool, ``eigenvalues`` (P, N)
         complex, ``unstable_vectors`` (P, N, K) complex (NaN-padded),
@@ -189,8 +204,10 @@ def dominant_stable(points: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per (network, state, condition) that has a stable fixed point.
-        Ties in ``n_hits`` go to the lower ``point`` index (the first found).
+        One row per (network, state, condition) that has a stable fixed point
+        (``kind == "stable"``: stable on every side of any kink; undetermined
+        points never count). Ties in ``n_hits`` go to the lower ``point`` index
+        (the first found).
     """
     keys = [k for k in ("task", "net", "state") if k in points.columns] + ["condition"]
     stable = points[(points["method"] == "exact") & (points["kind"] == "stable")]
@@ -276,6 +293,7 @@ def analyse_network(
     settings: SlowPointSettings,
     rng: np.random.Generator,
     log: Callable[[str], None] | None = None,
+    readout: ArrayLike | None = None,
 ) -> NetworkResult:
     """Fixed points, slow points and the trajectory scan of one network at each condition.
 
@@ -304,6 +322,10 @@ def analyse_network(
         Draws the initial states (one stream for all conditions, in order).
     log : callable, optional
         Receives one progress line per condition.
+    readout : array, shape (1, N), optional
+        W_out; given, the conditions table gains ``readout_noise_share``: the readout's
+        share of the stationary noise at the dominant stable point, against a random
+        readout of equal norm (:func:`.output_noise.readout_noise_share`).
 
     Returns
     -------
@@ -340,6 +362,8 @@ def analyse_network(
                 sets.append((c, found[method]))
         exact = found["exact"]
         kinds = exact.table["kind"].value_counts()
+        # n_stable, n_saddle, n_unstable_points: points of that kind on every side of
+        # any kink they sit on; n_undetermined: on a kink whose sides disagree.
         trials = np.flatnonzero(held & np.all(np.isclose(sim_conditions, cond.u[None, :],
                                                          atol=1e-9), axis=1))
         row = {"condition": c, "label": cond.label,
@@ -348,12 +372,16 @@ def analyse_network(
                "n_fixed": len(exact), "n_stable": int(kinds.get("stable", 0)),
                "n_saddle": int(kinds.get("saddle", 0)),
                "n_unstable_points": int(kinds.get("unstable", 0)),
+               "n_undetermined": int(kinds.get(UNDETERMINED, 0)),
                "exact_s": exact.info["elapsed_s"], "exact_failed": exact.info["n_failed"],
                "exact_cycled": exact.info["n_cycled"], "exact_solves": exact.info["n_solves"],
                "speed_tol": speed_tol, "q_max": q_max}
         if "slow" in found:
-            row.update(n_slow=len(found["slow"]), slow_s=found["slow"].info["elapsed_s"],
-                       slow_stalled=found["slow"].info["n_stalled"])
+            slow_set = found["slow"]
+            row.update(n_slow=len(slow_set),
+                       n_slow_undetermined=int((slow_set.table["kind"] == UNDETERMINED).sum()),
+                       slow_s=slow_set.info["elapsed_s"],
+                       slow_stalled=slow_set.info["n_stalled"])
         if "adam" in found:
             adam = found["adam"]
             row.update(n_adam=int(adam.table["converged"].sum()),
@@ -362,10 +390,11 @@ def analyse_network(
                          dt=dt, sigma=sigma, speed_tol=speed_tol))
         rows.append(row)
         if log is not None:
-            slow = (f", {row['n_slow']} slow regions in {row['slow_s']:.1f} s"
-                    if "slow" in found else "")
+            slow = (f", {row['n_slow']} slow regions ({row['n_slow_undetermined']} "
+                    f"undetermined) in {row['slow_s']:.1f} s" if "slow" in found else "")
             log(f"  {cond.label}: {row['n_stable']} stable, {row['n_saddle']} saddle(s), "
-                f"{row['n_unstable_points']} unstable in {row['exact_s']:.1f} s "
+                f"{row['n_unstable_points']} unstable, {row['n_undetermined']} undetermined "
+                f"in {row['exact_s']:.1f} s "
                 f"({row['exact_failed']} of {len(X0)} starts failed){slow}; scan: "
                 f"{row['scan_share_fixed']:.3g} of {row['scan_steps']} steps fixed")
 
@@ -374,7 +403,24 @@ def analyse_network(
     dominant = dominant_stable(points).set_index("condition")
     table["dominant_slowest_rate"] = table["condition"].map(dominant["max_real_eig"])
     table["dominant_pattern_change"] = _pattern_change(table, dominant, arrays["patterns"])
+    if readout is not None:
+        table["readout_noise_share"] = _readout_noise_shares(
+            table, dominant, arrays["locations"], conditions, dynamics, readout, dt)
     return NetworkResult(points, table, arrays)
+
+
+def _readout_noise_shares(table: pd.DataFrame, dominant: pd.DataFrame, locations: np.ndarray,
+                          conditions: Sequence[Condition], dynamics: Dynamics,
+                          readout: ArrayLike, dt: float) -> np.ndarray:
+    """The readout's share of the stationary noise at each condition's dominant stable point
+    (:func:`.output_noise.readout_noise_share`); NaN without a stable point."""
+    out = np.full(len(table), np.nan)
+    for i, c in enumerate(table["condition"]):
+        if c in dominant.index:
+            r_star = locations[int(dominant.loc[c, "location"])]
+            active = dynamics.preactivation(r_star, conditions[c].u) > 0
+            out[i] = readout_noise_share(dynamics.W_rec, readout, active, dt / dynamics.tau)
+    return out
 
 
 def _stack(sets: list[tuple[int, PointSet]], conditions: Sequence[Condition], n: int,
@@ -459,25 +505,33 @@ def network_statistics(conditions: pd.DataFrame, points: pd.DataFrame) -> pd.Dat
     -------
     DataFrame with ``task``, ``net``, ``state`` and the keys of
     :data:`COUNT_QUANTITIES`. Counts are averaged over the input conditions
-    (u = 0 excluded; it has its own columns); rates are in 1/s.
+    (u = 0 excluded; it has its own columns); rates are in 1/s. ``stable``,
+    ``saddle``, ``multistable``, ``autonomous_*`` and the dominant stable point
+    count only exact fixed points whose kind is the same on every side of any
+    ReLU kink they sit on; ``undetermined`` counts the others, ``fixed`` all.
     """
     keys = ["task", "net", "state"]
     inputs = conditions[~conditions["autonomous"].astype(bool)]
-    if "n_slow" not in inputs.columns:  # the slow finder was not configured
-        inputs = inputs.assign(n_slow=np.nan)
+    for column in ("n_slow", "n_slow_undetermined"):
+        if column not in inputs.columns:  # the slow finder was not configured
+            inputs = inputs.assign(**{column: np.nan})
     g = inputs.groupby(keys, sort=True)
     out = pd.DataFrame({
         "n_units": g["n_units"].first(),
         "stable": g["n_stable"].mean(),
         "saddle": g["n_saddle"].mean(),
         "fixed": g["n_fixed"].mean(),
+        "undetermined": g["n_undetermined"].mean(),
         "slow": g["n_slow"].mean(),
+        "slow_undetermined": g["n_slow_undetermined"].mean(),
         "multistable": g["n_stable"].agg(lambda s: float(np.mean(s >= 2))),
         "slowest_rate": g["dominant_slowest_rate"].mean() * PER_SECOND,
         # How far the input moves the slowest mode: its range over the inputs.
         "slowest_rate_range": g["dominant_slowest_rate"].agg(
             lambda s: float(s.max() - s.min()) if s.notna().any() else np.nan) * PER_SECOND,
         "pattern_change": g["dominant_pattern_change"].mean(),
+        "readout_noise_share": (g["readout_noise_share"].mean()
+                                if "readout_noise_share" in inputs.columns else np.nan),
         "scan_share_fixed": g["scan_share_fixed"].mean(),
         "scan_share_slow": g["scan_share_slow"].mean(),
         "scan_fixed_distance": g["scan_fixed_distance"].mean(),
@@ -503,9 +557,13 @@ class _Quantity:
 COUNT_QUANTITIES: tuple[_Quantity, ...] = (
     _Quantity("stable", "stable fixed points per input condition", "count"),
     _Quantity("saddle", "saddles per input condition", "count"),
+    _Quantity("undetermined", "fixed points of undetermined stability (on a ReLU kink, sides "
+              "disagree) per input condition", "count"),
     _Quantity("fixed", "fixed points of any kind per input condition", "count"),
     _Quantity("slow", "slow regions (q > 0 minima slower than the noise) per input condition",
               "count"),
+    _Quantity("slow_undetermined", "slow regions of undetermined stability per input "
+              "condition", "count"),
     _Quantity("multistable", "share of input conditions with two or more stable points",
               "share"),
     _Quantity("autonomous_stable", "stable fixed points at u = 0", "count"),
@@ -516,6 +574,9 @@ COUNT_QUANTITIES: tuple[_Quantity, ...] = (
               "1/s"),
     _Quantity("pattern_change", "share of units the input switches relative to u = 0, at the "
               "dominant stable point", "share"),
+    _Quantity("readout_noise_share", "the readout's share of the stationary noise at the "
+              "dominant stable point, against a random readout of equal norm (1: as random; "
+              "below 1: output-null)", "ratio"),
     _Quantity("saddle_expansion", "expansion rate (sum of positive real eigenvalues) at saddles",
               "1/s"),
     _Quantity("contraction_rate", "contraction rate (sum of real eigenvalues = -N/tau, the "
@@ -527,7 +588,18 @@ COUNT_QUANTITIES: tuple[_Quantity, ...] = (
     _Quantity("scan_fixed_distance", "distance of scan-flagged steps to the nearest exact "
               "fixed point (max over units)", "rate"),
 )
-"""Rows of the counts table per task and state: statistic key, description, unit."""
+"""Rows of the counts table per task and state: statistic key, description, unit.
+
+What the counts include: ``stable`` and ``saddle`` are exact fixed points whose
+Jacobian has that kind on every side of every ReLU kink they sit on (off kinks, the
+one Jacobian); ``undetermined`` are exact fixed points on a kink whose sides give
+different kinds, counted in neither; ``fixed`` is every exact fixed point (stable,
+saddle, unstable and undetermined); ``slow`` every slow region, of which
+``slow_undetermined`` have sides that disagree. ``multistable`` and
+``autonomous_stable``/``autonomous_saddle`` use the same stable and saddle counts, and
+the dominant stable point is chosen among stable points only. All per input
+condition are means over the network's input conditions, u = 0 excluded.
+"""
 
 
 def slow_point_counts(stats: pd.DataFrame, n_boot: int = 10_000, seed: int = 0) -> pd.DataFrame:
@@ -610,6 +682,16 @@ SLOW_POINT_CLAIMS: tuple[ClaimSpec, ...] = (
               "6 (Q6)", f"largest real eigenvalue at the dominant stable point (1/s), "
               f"{_TRAINING}", "slowest_rate_trained", kind="paired",
               other="slowest_rate_untrained", label="suffix"),
+    ClaimSpec("noise_output_null", "the noise at the trained stable points avoids the readout",
+              "1 (3rd hypothesis)", "readout's share of the stationary noise at the dominant "
+              "stable point against a random readout of equal norm, trained (1: as random)",
+              "readout_noise_share_trained", reference=1.0, alternative="less",
+              label="suffix"),
+    ClaimSpec("noise_output_null_grows", "training makes the noise at the stable points more "
+              "output-null", "1 (3rd hypothesis)", "readout's share of the stationary noise "
+              f"at the dominant stable point, {_TRAINING}", "readout_noise_share_trained",
+              kind="paired", other="readout_noise_share_untrained", alternative="less",
+              label="suffix"),
 )
 """The claims of the slow-point claims table: between kinds, then per task."""
 

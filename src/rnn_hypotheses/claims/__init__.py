@@ -5,7 +5,9 @@ A claim is data: which per-network column holds its statistic, how it is tested
 tasks of two kinds), in which direction, and whether it has one row per task or
 per task and state. :func:`evaluate_claims` turns specifications and a per-network
 table into claims-table rows (:data:`.analysis.stats.CLAIMS_COLUMNS`), each
-identified by its ``key``, ``task`` and ``state``.
+identified by its ``key``, ``task`` and ``state``. A claim whose statistic rests on a
+premise that can fail in a network names a boolean column saying where it holds
+(``measurable``); the other networks are left out of its test and counted.
 """
 
 from __future__ import annotations
@@ -63,6 +65,13 @@ class ClaimSpec:
         One row per state, in this order (e.g. :data:`STATES`), instead of one per task.
     label : {"prefix", "suffix"}
         ``"<task>: <text>"`` (``"<task>, <state>: <text>"``), or ``"<text> (<task>)"``.
+    measurable : str, optional
+        Boolean column: whether the statistic is measurable in each network (its
+        premise holds); ``{state}`` is filled in as in ``column``. Networks where it
+        is False are left out and counted, and the verdict is ``"not measurable"``
+        when too many are (:func:`.analysis.stats.verdict`). None: every network.
+    unmeasurable_reason : str
+        Why a network's statistic is not measurable, in words, for the notes.
     """
 
     key: str
@@ -79,6 +88,8 @@ class ClaimSpec:
     absolute: bool = False
     states: tuple[str, ...] = ()
     label: Literal["prefix", "suffix"] = "prefix"
+    measurable: str | None = None
+    unmeasurable_reason: str = ""
 
 
 def _constant(part: pd.DataFrame, column: str) -> float:
@@ -105,6 +116,20 @@ def _label(spec: ClaimSpec, task: str, state: str | None) -> str:
     if spec.label == "suffix":
         return f"{spec.text} ({task})"
     return f"{task}, {state}: {spec.text}" if state else f"{task}: {spec.text}"
+
+
+def _measurable(spec: ClaimSpec, part: pd.DataFrame, state: str | None) -> np.ndarray | None:
+    """The claim's measurable mask for one task's networks, or None for every network."""
+    if spec.measurable is None:
+        return None
+    column = spec.measurable.format(state=state)
+    if column not in part.columns:
+        raise ValueError(f"claim {spec.key!r} needs the measurable column {column!r}")
+    mask = part[column].to_numpy()
+    if mask.dtype != bool:
+        raise ValueError(f"claim {spec.key!r}: measurable column {column!r} is not boolean "
+                         f"(dtype {mask.dtype}; a missing network?)")
+    return mask
 
 
 def _between_pairs(spec: ClaimSpec, tasks: Sequence[str], kinds: Mapping[str, str]
@@ -177,7 +202,10 @@ def evaluate_claims(
                         other=spec.sign * second[column].to_numpy(float),
                         alternative=spec.alternative,
                         notes=note(pd.concat([first, second]), spec, state) if note else "",
-                        key=spec.key, task=pair, state=state or "", **options))
+                        key=spec.key, task=pair, state=state or "",
+                        measurable=_measurable(spec, first, state),
+                        other_measurable=_measurable(spec, second, state),
+                        unmeasurable_reason=spec.unmeasurable_reason, **options))
             continue
         for task in tasks:
             part = table[table["task"] == task]
@@ -193,5 +221,6 @@ def evaluate_claims(
                     other=other, reference=_reference(spec, part, thresholds),
                     alternative=spec.alternative,
                     notes=note(part, spec, state) if note else "", key=spec.key, task=task,
-                    state=state or "", **options))
+                    state=state or "", measurable=_measurable(spec, part, state),
+                    unmeasurable_reason=spec.unmeasurable_reason, **options))
     return claims_table(rows)

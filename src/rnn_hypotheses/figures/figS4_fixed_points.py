@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
+from ..analysis.slowpoints import UNDETERMINED
 from .style import (
     TaskView,
     add_latent_axes,
@@ -50,8 +51,11 @@ def fixed_points_figure(
         kind; NaN for trials whose input changes), ``kind`` ("held" or the kind of
         changing trial, drawn grey and dashed).
     points : DataFrame
-        ``task``, ``state``, ``method`` ("exact", "slow", "adam"), ``kind``,
-        ``value`` (NaN for u = 0), ``c1``..``c3``.
+        ``task``, ``state``, ``method`` ("exact", "slow", "adam"), ``kind``
+        ("stable", "saddle", "unstable", "undetermined"), ``value`` (NaN for u = 0),
+        ``c1``..``c3``. Exact fixed points: shape by kind (circle, diamond, square,
+        X for undetermined), filled by input; slow regions: open triangles, an open
+        X where undetermined.
     modes : DataFrame
         Unstable modes as segments: ``task``, ``state``, ``value``, ``a1``..``a3``
         (start), ``b1``..``b3`` (end).
@@ -95,11 +99,16 @@ def fixed_points_figure(
                 ax.plot(*latent_xyz(ends, "c", dims, np.full(2, end_ms)), color="k", lw=1.6,
                         zorder=5)
             slow = here[here["method"] == "slow"]
-            ax.scatter(*latent_xyz(slow, "c", dims, np.full(len(slow), end_ms)), marker="^",
-                       s=30, facecolors="none", edgecolors="0.3", linewidths=0.8, **depth)
+            # open triangles; an open X where the sides of its kinks disagree on stability
+            undetermined_slow = slow["kind"] == UNDETERMINED
+            for part, marker, size in ((slow[~undetermined_slow], "^", 30),
+                                       (slow[undetermined_slow], "X", 40)):
+                ax.scatter(*latent_xyz(part, "c", dims, np.full(len(part), end_ms)),
+                           marker=marker, s=size, facecolors="none", edgecolors="0.3",
+                           linewidths=0.8, **depth)
             exact = here[here["method"] == "exact"]
             for kind, marker, size in (("stable", "o", 55), ("saddle", "D", 45),
-                                       ("unstable", "s", 45)):
+                                       ("unstable", "s", 45), (UNDETERMINED, "X", 70)):
                 one = exact[exact["kind"] == kind]
                 if one.empty:
                     continue
@@ -112,9 +121,11 @@ def fixed_points_figure(
                            linewidths=0.8 if kind == "stable" else 1.6, zorder=6, **depth)
             n_stable = int((exact["kind"] == "stable").sum())
             n_saddle = int((exact["kind"] == "saddle").sum())
-            ax.set_title(f"{task}, {state} ({net})\n{n_stable} stable, {n_saddle} saddle(s), "
-                         f"{len(slow)} slow region(s) over {here['condition'].nunique()} "
-                         f"inputs", color=view.colour)
+            n_undetermined = int((exact["kind"] == UNDETERMINED).sum())
+            undetermined = f", {n_undetermined} undetermined" if n_undetermined else ""
+            ax.set_title(f"{task}, {state} ({net}), {here['condition'].nunique()} inputs\n"
+                         f"{n_stable} stable, {n_saddle} saddle(s){undetermined}, "
+                         f"{len(slow)} slow region(s)", color=view.colour)
             style_latent_axes(ax, axis_name, azim=-58, dims=dims, along_label="time (ms)")
         colour_of.add_key(fig.add_subplot(grid[i, -1]), fontsize=7.5, title_fontsize=8)
 
@@ -123,8 +134,13 @@ def fixed_points_figure(
                label="stable fixed point"),
         Line2D([], [], marker="D", ls="", markerfacecolor="0.6", markeredgecolor="k",
                markeredgewidth=1.6, label="saddle"),
+        Line2D([], [], marker="X", ls="", markersize=8, markerfacecolor="0.6",
+               markeredgecolor="k", markeredgewidth=1.6,
+               label="undetermined (on a ReLU kink, sides disagree)"),
         Line2D([], [], marker="^", ls="", markerfacecolor="none", markeredgecolor="0.3",
                label="slow region (q > 0 minimum)"),
+        Line2D([], [], marker="X", ls="", markerfacecolor="none", markeredgecolor="0.3",
+               label="slow region, undetermined stability"),
         Line2D([], [], color="k", lw=1.6, label="unstable mode"),
         *(Line2D([], [], color="0.5", ls="--", lw=0.8, label=f"{kind} trial")
           for kind in changing_kinds),

@@ -246,17 +246,43 @@ class Task(ABC):
         n_inputs), their kind), or None (the default) for a kind without them."""
         return None
 
+    def simulation_repeats(self, simulation: Mapping[str, Any], latent: Mapping[str, Any],
+                           dt: float) -> int:
+        """Trials per held condition of the analysis simulations.
+
+        ``simulation.trials_per_condition``, raised until the part of the held trials
+        that the latent fits use (from ``latent.drop_ms`` after the input's onset to the
+        end) holds ``simulation.windows_per_dimension`` windows of ``2 latent.T`` steps
+        per dimension of the window vector (``2 T n_units``): with fewer windows than
+        dimensions the window covariance is singular and DCA needs a ridge.
+        """
+        repeats = int(simulation["trials_per_condition"])
+        per_dimension = simulation.get("windows_per_dimension", 0)
+        if not per_dimension:
+            return repeats
+        window = 2 * int(latent["T"])
+        analysed = (int(round(simulation["duration_ms"] / dt))
+                    - int(round(latent.get("drop_ms", 0) / dt)))
+        windows_per_trial = max(1, analysed - window + 1)
+        needed = per_dimension * window * self.n_units
+        per_condition = needed / (len(self.held_conditions()) * windows_per_trial)
+        return max(repeats, int(np.ceil(per_condition - 1e-9)))
+
     def simulation_trials(self, simulation: Mapping[str, Any], *, dt: float,
-                          rng: np.random.Generator | None) -> SimulationTrials:
+                          rng: np.random.Generator | None, repeats: int | None = None
+                          ) -> SimulationTrials:
         """Inputs of the analysis simulations (config.yaml's ``simulation``).
 
-        Each held condition is repeated ``trials_per_condition`` times for
-        ``duration_ms``; the kind's changing trials follow; input noise is drawn over
-        all of them at once.
+        Each held condition is repeated ``repeats`` times (default
+        ``trials_per_condition``; see :meth:`simulation_repeats`) for ``duration_ms``;
+        the kind's changing trials follow. Every trial first spends ``baseline_ms``
+        (default 0) at u = 0, settling from r = 0 before its input starts. Input noise
+        is drawn over all of it at once.
         """
         T = int(round(simulation["duration_ms"] / dt))
-        conditions = np.repeat(self.held_conditions(), simulation["trials_per_condition"],
-                               axis=0)
+        baseline = int(round(simulation.get("baseline_ms", 0) / dt))
+        repeats = simulation["trials_per_condition"] if repeats is None else repeats
+        conditions = np.repeat(self.held_conditions(), repeats, axis=0)
         inputs = np.broadcast_to(conditions, (T, *conditions.shape))
         trial_kind = np.full(len(conditions), "held")
         changing = self.changing_trials(T, dt)
@@ -266,13 +292,17 @@ class Task(ABC):
             conditions = np.concatenate([conditions,
                                          np.full((extra.shape[1], self.n_inputs), np.nan)])
             trial_kind = np.concatenate([trial_kind, np.full(extra.shape[1], name)])
+        if baseline:
+            inputs = np.concatenate([np.zeros((baseline, *inputs.shape[1:])), inputs])
         inputs = add_input_noise(inputs, self.config["input_noise_std"], rng)
         return SimulationTrials(np.ascontiguousarray(inputs), conditions, trial_kind)
 
-    def n_simulation_trials(self, simulation: Mapping[str, Any]) -> int:
+    def n_simulation_trials(self, simulation: Mapping[str, Any],
+                            repeats: int | None = None) -> int:
         """Trials of one analysis simulation (for the memory estimate)."""
         changing = self.changing_trials(1, 1.0)
-        return (len(self.held_conditions()) * simulation["trials_per_condition"]
+        repeats = simulation["trials_per_condition"] if repeats is None else repeats
+        return (len(self.held_conditions()) * repeats
                 + (0 if changing is None else changing[0].shape[1]))
 
     # --- latent spaces, fixed points, figures ---------------------------------------

@@ -25,6 +25,13 @@ shape (N, n_inputs), ``b`` shape (N,).  States are rows: a batch of states has
 shape (..., N).  Trajectories are shaped (time, trial, unit).  ReLU's derivative
 at exactly zero pre-activation is taken as 0, as in the report (``m_k <= 0``).
 
+Points on a kink: a unit with ``|m_k| <= KINK_REL * (1 + max |m|)`` (1e-9; see
+`points.KINK_REL`) is on its kink, where the Jacobian depends on which side the
+unit is counted.  A point's ``kind`` is the common kind of the Jacobians of all
+``2^k`` sides of its k kink units (a seeded subset when k > 10), or
+``"undetermined"`` when they disagree; its eigenvalues stay those of the
+``m > 0`` convention.  Every slow point lies on a kink.
+
 Modules: `dynamics` (the value object holding W_rec, W_in, b and tau, with velocity,
 Jacobian, q and its gradient and Hessian), `points` (point sets, deduplication, the
 linearisation at each point), `exact` (the exact search and enumeration), `slow`
@@ -35,12 +42,24 @@ states and the report's trajectory scan).
 from .adam import ADAM_DEFAULTS
 from .dynamics import Dynamics
 from .exact import ExactSearch, enumerate_fixed_points, find_fixed_points
-from .points import PointSet, match_points
+from .points import (
+    KINDS,
+    KINK_REL,
+    UNDETERMINED,
+    PointSet,
+    kink_units,
+    match_points,
+    side_kinds,
+    side_patterns,
+)
 from .sampling import noise_speed, sample_initial_states, trajectory_slow_steps
 from .slow import SlowSearch, find_slow_points
 
 __all__ = [
     "ADAM_DEFAULTS",
+    "KINDS",
+    "KINK_REL",
+    "UNDETERMINED",
     "Dynamics",
     "ExactSearch",
     "PointSet",
@@ -48,8 +67,11 @@ __all__ = [
     "enumerate_fixed_points",
     "find_fixed_points",
     "find_slow_points",
+    "kink_units",
     "match_points",
     "noise_speed",
     "sample_initial_states",
+    "side_kinds",
+    "side_patterns",
     "trajectory_slow_steps",
 ]

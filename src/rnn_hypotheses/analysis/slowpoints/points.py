@@ -24,9 +24,44 @@ _TABLE_COLUMNS = [
     "max_real_eig",
     "contraction_rate",
     "min_abs_preactivation",
+    "n_kink_units",
+    "side_kinds",
+    "n_sides",
     "n_hits",
     "converged",
 ]
+
+KINDS = ("stable", "saddle", "unstable")
+"""The kinds a side's linearisation can have; a point's ``kind`` is one of these or
+``"undetermined"``."""
+
+UNDETERMINED = "undetermined"
+"""The kind of a point on a ReLU kink whose sides disagree on stability."""
+
+KINK_REL = 1e-9
+"""A unit is on its ReLU kink when ``|m_i| <= KINK_REL * (1 + max_j |m_j|)``.
+
+The same band as the slow-point search's ``kink_tol`` (the units it holds on their
+kink), relative to the scale of the pre-activations (1 + their largest magnitude,
+about 2-5 in the trained networks).  Why 1e-9: pre-activations at found points are
+exact to rounding.  The exact finder accepts a point when ``|F| <= 1e-10`` per ms
+(``|relu(m) - r| <= tau * 1e-10 = 1e-8`` at tau = 100 ms), but its points are linear
+solves with one refinement and meet that with orders to spare (``|F| <= 5e-16`` per
+ms in the report-sized run), and the slow search lands on its kinks by an exact
+constrained step; a kink unit's ``|m_i|`` is 1e-18 to 1e-13 of the scale there.
+Units off their kink sit far away (the nearest in that run: 7e-6 of the scale).
+1e-9 lies in that gap, four decades above rounding; any band from 1e-13 to 7e-6
+classifies those points the same."""
+
+MAX_EXHAUSTIVE_KINKS = 10
+"""Points with up to this many kink units have all ``2^k`` sides evaluated."""
+
+N_RANDOM_SIDES = 64
+"""Beyond that, random sides evaluated besides the current, all-off and all-on ones."""
+
+SIDE_SEED = 0
+"""Seed of those random sides (the same for every point, so results do not depend on
+the order in which points are described)."""
 
 
 @dataclass
@@ -47,8 +82,20 @@ class PointSet:
         (sum of the real parts of the Jacobian eigenvalues = trace J, 1/ms;
         this equals -N/tau whenever W_rec has a zero diagonal),
         ``min_abs_preactivation`` (distance to the nearest ReLU kink),
-        ``n_hits`` (initial states that ended at this point) and ``converged``
-        (met the method's own tolerance).
+        ``n_kink_units`` (units on their ReLU kink, see :data:`KINK_REL`),
+        ``side_kinds`` (the kinds that occur across the sides of those kinks, in
+        the order stable, saddle, unstable, joined by "/"; the point's own kind
+        where it is on no kink), ``n_sides`` (sides evaluated: ``2^k`` for k up to
+        :data:`MAX_EXHAUSTIVE_KINKS` kink units, else a seeded subset, see
+        :func:`side_patterns`), ``n_hits`` (initial states that ended at this point)
+        and ``converged`` (met the method's own tolerance).
+
+        ``kind`` is the kind of every side when they agree and ``"undetermined"``
+        when they do not; off kinks there is one side and ``kind`` follows
+        ``n_unstable``.  ``n_unstable``, ``max_real_eig``, ``eigenvalues`` and
+        ``unstable_vectors`` are always those of the ``m > 0`` convention (a kink
+        unit at ``m_i = 0`` counts as inactive), so for an undetermined point
+        they describe one side only.
     locations : ndarray, shape (n_points, N)
         The points, in firing-rate units.
     patterns : ndarray of bool, shape (n_points, N)
@@ -172,6 +219,124 @@ def _hessian_min_eig(J: np.ndarray) -> float:
     return float(sla.svdvals(J, check_finite=False)[-1] ** 2)
 
 
+def kink_units(m: np.ndarray, kink_rel: float = KINK_REL) -> np.ndarray:
+    """Which units sit on their ReLU kink: ``|m_i| <= kink_rel * (1 + max_j |m_j|)``.
+
+    Parameters
+    ----------
+    m : ndarray, shape (..., N)
+        Pre-activations at the points.
+    kink_rel : float
+        Tolerance relative to the scale of m (:data:`KINK_REL`).
+
+    Returns
+    -------
+    ndarray of bool, shape (..., N)
+    """
+    m = np.asarray(m, dtype=float)
+    if m.shape[-1] == 0:
+        return np.zeros(m.shape, bool)
+    band = kink_rel * (1.0 + np.abs(m).max(axis=-1, keepdims=True))
+    return np.abs(m) <= band
+
+
+def kind_of(n_unstable: np.ndarray | int, n: int) -> np.ndarray:
+    """The kind from the number of eigenvalues with positive real part, of N.
+
+    0: "stable"; all N: "unstable"; otherwise "saddle".
+    """
+    k = np.asarray(n_unstable)
+    return np.where(k == 0, "stable", np.where(k == n, "unstable", "saddle"))
+
+
+def _n_unstable(W: np.ndarray, tau: float, active: np.ndarray) -> int:
+    """Eigenvalues of ``J = (-I + D W) / tau`` with positive real part, D = diag(active).
+
+    J is block triangular (active, inactive) with the inactive block ``-I / tau``,
+    so only the active block is decomposed, as in :func:`_describe`.
+    """
+    A = np.flatnonzero(active)
+    if A.size == 0:
+        return 0
+    block = (W[np.ix_(A, A)] - np.eye(A.size)) / tau
+    return int(np.sum(sla.eigvals(block, check_finite=False).real > 0))
+
+
+def side_patterns(active: np.ndarray, kinks: np.ndarray, *,
+                  max_exhaustive: int = MAX_EXHAUSTIVE_KINKS, n_random: int = N_RANDOM_SIDES,
+                  seed: int = SIDE_SEED) -> np.ndarray:
+    """The activation patterns ("sides") of a point on ReLU kinks that are evaluated.
+
+    Parameters
+    ----------
+    active : ndarray of bool, shape (N,)
+        The point's pattern in the ``m > 0`` convention.
+    kinks : ndarray of bool, shape (N,)
+        Its kink units (:func:`kink_units`), k of them.
+    max_exhaustive, n_random, seed
+        With k <= ``max_exhaustive`` every one of the ``2^k`` assignments of the kink
+        units; beyond, the pattern itself, all kink units off, all on, and
+        ``n_random`` uniformly random assignments drawn with ``seed``, without
+        repeats.
+
+    Returns
+    -------
+    ndarray of bool, shape (n_sides, N)
+        The pattern itself first (off kinks it is the only side).
+    """
+    active = np.asarray(active, bool)
+    K = np.flatnonzero(kinks)
+    k = K.size
+    if k <= max_exhaustive:
+        codes = np.arange(2**k)
+        assign = ((codes[:, None] >> np.arange(k)) & 1).astype(bool)
+    else:
+        rng = np.random.default_rng(seed)
+        assign = np.vstack([active[K], np.zeros(k, bool), np.ones(k, bool),
+                            rng.random((n_random, k)) < 0.5])
+    sides = np.repeat(active[None], assign.shape[0], axis=0)
+    sides[:, K] = assign
+    # the pattern itself first, then each distinct assignment once
+    sides = np.vstack([active[None], sides])
+    _, first = np.unique(np.packbits(sides, axis=1), axis=0, return_index=True)
+    return sides[np.sort(first)]
+
+
+def side_kinds(W: np.ndarray, tau: float, active: np.ndarray, kinks: np.ndarray, *,
+               own_kind: str | None = None, **options: int) -> tuple[list[str], int]:
+    """The kinds of the Jacobian on each evaluated side of a point's ReLU kinks.
+
+    On side D the Jacobian is ``(-I + D W_rec) / tau``; its kind follows the
+    existing rule (:func:`kind_of`: no eigenvalue with positive real part,
+    stable; all, unstable; otherwise saddle).
+
+    Parameters
+    ----------
+    W : ndarray, shape (N, N)
+        W_rec.
+    tau : float
+        Time constant, ms.
+    active, kinks, **options
+        As :func:`side_patterns`.
+    own_kind : str, optional
+        The kind of the pattern itself, if already known (it is not recomputed,
+        so that an off-kink point keeps exactly the kind it had).
+
+    Returns
+    -------
+    kinds : list of str
+        The distinct kinds across the sides, in the order of :data:`KINDS`.
+    n_sides : int
+        Sides evaluated.
+    """
+    n = W.shape[0]
+    sides = side_patterns(active, kinks, **options)
+    found = set() if own_kind is None else {own_kind}
+    for d in sides[0 if own_kind is None else 1:]:
+        found.add(str(kind_of(_n_unstable(W, tau, d), n)))
+    return [kind for kind in KINDS if kind in found], int(sides.shape[0])
+
+
 def _describe(
     locations: np.ndarray,
     hits: np.ndarray,
@@ -184,6 +349,7 @@ def _describe(
     grad_norm: np.ndarray | None = None,
     hessian: bool = False,
     info: dict[str, Any] | None = None,
+    kink_rel: float = KINK_REL,
 ) -> PointSet:
     """Characterise points by the linearisation of the dynamics there.
 
@@ -192,6 +358,11 @@ def _describe(
     of the active block plus ``-1/tau`` once per inactive unit, and
     eigenvectors of the active block (zero on inactive units) are
     eigenvectors of J.  Only the |A| x |A| block is decomposed.
+
+    A point with units on their ReLU kink (``kink_rel``, :func:`kink_units`) has
+    one Jacobian per side of those kinks; its ``kind`` is theirs when every
+    evaluated side (:func:`side_patterns`) has the same kind, else
+    ``"undetermined"``.
     """
     n_pts, n = locations.shape if locations.ndim == 2 else (0, W.shape[0])
     locations = locations.reshape(n_pts, n)
@@ -230,7 +401,16 @@ def _describe(
     uvec = np.full((n_pts, n, k_max), np.nan + 0j, dtype=complex)
     for p, v in enumerate(unstable):
         uvec[p, :, : v.shape[1]] = v
-    kind = np.where(n_unstable == 0, "stable", np.where(n_unstable == n, "unstable", "saddle"))
+    own = kind_of(n_unstable, n)
+    kinks = kink_units(m, kink_rel)
+    n_kinks = kinks.sum(axis=1)
+    kind = own.astype(object)
+    sides_seen = own.astype(object)
+    n_sides = np.ones(n_pts, int)
+    for p in np.flatnonzero(n_kinks):
+        kinds, n_sides[p] = side_kinds(W, tau, patterns[p], kinks[p], own_kind=str(own[p]))
+        sides_seen[p] = "/".join(kinds)
+        kind[p] = kinds[0] if len(kinds) == 1 else UNDETERMINED
     table = pd.DataFrame(
         {
             "point": np.arange(n_pts),
@@ -245,6 +425,9 @@ def _describe(
             "max_real_eig": eigs[:, 0].real if n_pts else np.zeros(0),
             "contraction_rate": eigs.real.sum(axis=1),
             "min_abs_preactivation": np.abs(m).min(axis=1) if n_pts else np.zeros(0),
+            "n_kink_units": n_kinks,
+            "side_kinds": sides_seen,
+            "n_sides": n_sides,
             "n_hits": np.asarray(hits, dtype=int),
             "converged": np.ones(n_pts, bool) if converged is None else converged,
         },

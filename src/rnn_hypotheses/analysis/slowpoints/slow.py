@@ -10,7 +10,7 @@ from scipy import linalg as sla
 
 from .dynamics import Dynamics
 from .exact import _ALPHAS, _line_search, _PatternNewton
-from .points import PointSet, _describe, _min_norm_gradient, _unique_groups
+from .points import KINK_REL, PointSet, _describe, _min_norm_gradient, _unique_groups
 
 
 def _polish(
@@ -82,7 +82,9 @@ class SlowSearch:
         A point is a minimum when its smallest gradient norm is below
         ``stationarity_tol * |F| * (1 + ||W_rec||_2) / tau`` (scale-free).
     kink_tol : float
-        Units with ``|m_i| <= kink_tol * (1 + max |m|)`` sit on their kink.
+        Units with ``|m_i| <= kink_tol * (1 + max |m|)`` sit on their kink: the
+        polish holds them there, and the sides of these kinks decide the slow
+        point's ``kind`` (:data:`.points.KINK_REL`, the default).
     cluster_tol : float
         Stalled descents closer than this are polished once, together.
     q_max : float, optional
@@ -94,7 +96,7 @@ class SlowSearch:
     max_iter: int = 100
     n_rounds: int = 5
     stationarity_tol: float = 1e-6
-    kink_tol: float = 1e-9
+    kink_tol: float = KINK_REL
     cluster_tol: float = 1e-3
     q_max: float | None = None
 
@@ -140,7 +142,9 @@ def find_slow_points(
         As `find_fixed_points`; ``grad_norm`` is the smallest one-sided
         gradient norm (1/ms^3), ``hessian_min_eig`` the smallest eigenvalue
         of J^T J with the m > 0 convention (1/ms^2), ``n_hits`` the initial
-        states whose descent ended there.
+        states whose descent ended there.  Every slow point lies on at least
+        one kink, so its ``kind`` is that of every side of its kinks, or
+        ``"undetermined"`` where the sides disagree.
     """
     t0 = time.perf_counter()
     W, tau = dynamics.W_rec, dynamics.tau
@@ -252,6 +256,7 @@ def find_slow_points(
         "n_groups_failed": n_groups_failed,
         "n_solves": engine.n_solves,
     }
-    result = _describe(pts, hits, W, c, tau, "slow", grad_norm=grads, hessian=True, info=info)
+    result = _describe(pts, hits, W, c, tau, "slow", grad_norm=grads, hessian=True, info=info,
+                       kink_rel=kink_tol)
     result.info["elapsed_s"] = time.perf_counter() - t0
     return result

@@ -1,0 +1,160 @@
+# How the latent claims depend on the transient left out of the fits: the latent analysis,
+# its change between states and its claims again for each latent.sensitivity_drop_ms other
+# than latent.drop_ms (whose results are the main ones), then tables/latent_sensitivity
+# and Figure S7. Each rerun sweeps only the ends of the leaky-ReLU family (theta = 0 and
+# pi/4), which is what the claims use.
+
+# the drops rerun here; the main drop's results come from the latent rules
+SENSITIVITY_DROPS = [d for d in LATENT["sensitivity_drop_ms"] if d != LATENT["drop_ms"]]
+SENSITIVITY_DROP = "|".join(f"{d:g}" for d in SENSITIVITY_DROPS) or "(?!)"
+
+
+rule latent_drop:
+    input:
+        network="results/{task}/{net}/network.npz",
+        simulation="results/{task}/{net}/sim_{state}.npz",
+    output:
+        arrays="results/{task}/{net}/sensitivity/drop{drop}/latent_{state}.npz",
+        summary="results/{task}/{net}/sensitivity/drop{drop}/latent_{state}.parquet",
+        restarts="results/{task}/{net}/sensitivity/drop{drop}/dca_restarts_{state}.parquet",
+        pi_theta="results/{task}/{net}/sensitivity/drop{drop}/pi_theta_{state}.parquet",
+    wildcard_constraints:
+        drop=SENSITIVITY_DROP,
+    params:
+        provenance=network_provenance,
+        latent=latent_at_drop,
+        simulation=config["simulation"],
+    log:
+        "results/logs/latent_drop/{task}/{net}_{state}_drop{drop}.log",
+    benchmark:
+        "results/benchmarks/latent_drop/{task}/{net}_{state}_drop{drop}.tsv"
+    threads: 1
+    resources:
+        mem_mb=job_mem_mb("latent"),
+        runtime=latent_runtime,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/latent.py"
+
+
+rule latent_change_drop:
+    input:
+        untrained="results/{task}/{net}/sensitivity/drop{drop}/latent_untrained.npz",
+        trained="results/{task}/{net}/sensitivity/drop{drop}/latent_trained.npz",
+    output:
+        table="results/{task}/{net}/sensitivity/drop{drop}/latent_change.parquet",
+    wildcard_constraints:
+        drop=SENSITIVITY_DROP,
+    params:
+        provenance=network_provenance,
+        latent=latent_at_drop,
+    log:
+        "results/logs/latent_change_drop/{task}/{net}_drop{drop}.log",
+    benchmark:
+        "results/benchmarks/latent_change_drop/{task}/{net}_drop{drop}.tsv"
+    threads: 1
+    resources:
+        mem_mb=job_mem_mb("latent"),
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/latent_change.py"
+
+
+rule latent_claims_drop:
+    input:
+        latent=[
+            f"results/{t}/{n}/sensitivity/drop{{drop}}/latent_{s}.parquet"
+            for s, t, n in STATE_KEYS
+        ],
+        pi_theta=[
+            f"results/{t}/{n}/sensitivity/drop{{drop}}/pi_theta_{s}.parquet"
+            for s, t, n in STATE_KEYS
+        ],
+        change=per_network("results/{task}/{net}/sensitivity/drop{{drop}}/latent_change.parquet"),
+    output:
+        "results/tables/sensitivity/latent_claims_drop{drop}.parquet",
+        "results/tables/sensitivity/latent_claims_drop{drop}.md",
+    wildcard_constraints:
+        drop=SENSITIVITY_DROP,
+    params:
+        latent=latent_at_drop,
+        simulation=config["simulation"],
+        networks_per_task=config["networks_per_task"],
+        tasks=NETWORK_TASKS,
+        nets=NETWORK_NETS,
+        state_tasks=STATE_TASKS,
+        state_nets=STATE_NETS,
+    log:
+        "results/logs/latent_claims_drop/drop{drop}.log",
+    benchmark:
+        "results/benchmarks/latent_claims_drop/drop{drop}.tsv"
+    threads: 1
+    resources:
+        mem_mb=job_mem_mb("summary"),
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/latent_claims.py"
+
+
+rule latent_sensitivity:
+    input:
+        main="results/tables/latent_claims.parquet",
+        drops=[
+            f"results/tables/sensitivity/latent_claims_drop{d:g}.parquet"
+            for d in SENSITIVITY_DROPS
+        ],
+    output:
+        table("latent_sensitivity"),
+    params:
+        main_drop=LATENT["drop_ms"],
+        drops=SENSITIVITY_DROPS,
+    log:
+        "results/logs/latent_sensitivity.log",
+    benchmark:
+        "results/benchmarks/latent_sensitivity.tsv"
+    threads: 1
+    resources:
+        mem_mb=job_mem_mb("summary"),
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/latent_sensitivity.py"
+
+
+rule figS7_latent_sensitivity:
+    input:
+        "results/tables/latent_sensitivity.parquet",
+    output:
+        report(
+            figure("figS7_latent_sensitivity"),
+            caption="../report/figS7_latent_sensitivity.rst",
+            category="5 Latent space: sensitivity to the transient",
+        ),
+    params:
+        task_kinds=TASK_KINDS,
+    log:
+        "results/logs/figures/figS7_latent_sensitivity.log",
+    benchmark:
+        "results/benchmarks/figures/figS7_latent_sensitivity.tsv"
+    threads: 1
+    resources:
+        mem_mb=job_mem_mb("summary"),
+        runtime=5,
+    conda:
+        "../../envs/rnn.yaml"
+    script:
+        "../../scripts/figS7_latent_sensitivity.py"
+
+
+ALL_TARGETS.extend(
+    [
+        *table("latent_sensitivity"),
+        *figure("figS7_latent_sensitivity"),
+    ]
+)
