@@ -9,7 +9,7 @@ from rnn_hypotheses.pipeline import job_log
 
 log = job_log(snakemake.log[0])
 params = snakemake.params
-tables = {float(params.main_drop): artifacts.read_parquet(snakemake.input.main, CLAIMS_COLUMNS)}
+tables = {}
 for drop, path in zip(params.drops, snakemake.input.drops, strict=True):
     tables[float(drop)] = artifacts.read_parquet(path, CLAIMS_COLUMNS)
 table = sensitivity_table(tables, float(params.main_drop))

@@ -14,7 +14,7 @@ sim_cfg = params.simulation
 network = artifacts.read_network(snakemake.input.network)
 seed = int(network.meta["seed"])
 # The same inputs and noise for both states, so differences come from W_rec alone.
-trials = network_task(params.provenance).simulation_trials(
+trials = network_task(params.provenance, params.task_config).simulation_trials(
     sim_cfg, dt=network.dt, rng=rng_for(task, seed, "sim_inputs"), repeats=params.repeats)
 inputs = trials.inputs
 baseline = int(round(sim_cfg.get("baseline_ms", 0) / network.dt))
@@ -34,4 +34,5 @@ artifacts.write_npz(snakemake.output.simulation, {
     "conditions": trials.conditions, "kind": trials.trial_kind.astype("U16"),
     # time from the input's onset: a baseline's steps are at or before 0
     "time_ms": network.dt * (np.arange(1, inputs.shape[0] + 1) - baseline),
-}, dict(params.provenance, state=state, simulation=sim_cfg, repeats=params.repeats))
+}, dict(params.provenance, state=state, simulation=sim_cfg, repeats=params.repeats,
+        task_config=params.task_config))

@@ -32,7 +32,8 @@ sim = artifacts.read_npz(snakemake.input.simulation,
 # starts and the trajectory scan come from the input period: a baseline runs at u = 0
 onset = input_onset(sim["time_ms"])
 # each kind's schema gives its fixed-point inputs the task's number of inputs
-conditions = input_conditions(network_task(params.provenance), cfg["autonomous"])
+conditions = input_conditions(network_task(params.provenance, params.task_config),
+                              cfg["autonomous"])
 # Snakemake caps BLAS at the rule's threads through these variables; say what it got.
 blas = os.environ.get("OPENBLAS_NUM_THREADS", os.environ.get("OMP_NUM_THREADS", "unset"))
 log(f"{task}/{net} {state}: {len(conditions)} input conditions, "
@@ -48,7 +49,8 @@ result = analyse_network(
     rng=rng_for(task, seed, f"slowpoint_starts_{state}"), log=log, readout=network.W_out)
 log(f"{task}/{net} {state}: {len(result.points)} points in {time.perf_counter() - start:.1f} s")
 
-provenance = dict(params.provenance, state=state, slowpoints=cfg, simulation=params.simulation)
+provenance = dict(params.provenance, task_config=params.task_config, state=state, slowpoints=cfg,
+                  simulation=params.simulation)
 labels = {"task": task, "net": net, "state": state}
 artifacts.write_parquet(snakemake.output.points, result.points.assign(**labels), provenance)
 artifacts.write_parquet(snakemake.output.conditions, result.conditions.assign(**labels),

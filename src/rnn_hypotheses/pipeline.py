@@ -18,7 +18,7 @@ import pandas as pd
 from . import artifacts
 from .config import network_seed
 from .network import Network, initialise_network
-from .tasks import Task, make_task
+from .tasks import Task, make_task, stage_entry
 
 
 def peak_memory_mb() -> float:
@@ -70,15 +70,18 @@ def network_config(config: dict, task: str, net: str) -> dict:
         "net": net,
         "seed": network_seed(config, net),
         "model": config["model"],
-        "task_config": config["tasks"][task],
+        # without the analysis-only keys, which reach the analyses as their own param
+        "task_config": stage_entry(config["tasks"][task]),
         "training": config["training"],
     }
 
 
-def network_task(provenance: dict) -> Task:
+def network_task(provenance: dict, entry: dict | None = None) -> Task:
     """The :class:`~rnn_hypotheses.tasks.Task` a network was trained on, from the
-    provenance of :func:`network_config` (a rule's ``provenance`` param)."""
-    return make_task(provenance["task"], provenance["task_config"])
+    provenance of :func:`network_config` (a rule's ``provenance`` param), or from the
+    task's whole config entry where an analysis needs its analysis-only keys (the
+    rule's ``task_config`` param)."""
+    return make_task(provenance["task"], provenance["task_config"] if entry is None else entry)
 
 
 def initial_network(config: dict, task: str, net: str) -> Network:

@@ -5,7 +5,7 @@ import re
 from rnn_hypotheses.config import network_ids, slowpoint_example_task
 from rnn_hypotheses.pipeline import network_config
 from rnn_hypotheses.resources import job_memory_mb
-from rnn_hypotheses.tasks import configured_tasks
+from rnn_hypotheses.tasks import configured_tasks, stage_entry
 
 # name -> Task, in config order; each entry's kind decides what its stages compute
 TASK_OBJECTS = configured_tasks(config)
@@ -56,6 +56,16 @@ def network_provenance(wildcards):
     return network_config(config, wildcards.task, wildcards.net)
 
 
+def simulation_entry(wildcards):
+    """The task's config keys the analysis simulations use (a param of rule simulate)."""
+    return stage_entry(config["tasks"][wildcards.task], "simulation")
+
+
+def fixed_point_entry(wildcards):
+    """The task's config keys the fixed-point analysis uses (a param of rule slowpoints)."""
+    return stage_entry(config["tasks"][wildcards.task], "fixed_points")
+
+
 def job_mem_mb(stage):
     """A rule's mem_mb: a number for summaries, a function of the wildcards for per-network
     stages, whose memory grows with the network's size (rnn_hypotheses.resources)."""
@@ -82,7 +92,8 @@ def simulation_repeats(wildcards):
 def latent_at_drop(wildcards):
     """The latent settings of one sensitivity rerun (rules/sensitivity.smk): its drop, and
     the two ends of the leaky-ReLU family, which the claims use."""
-    settings = {**config["latent"], "drop_ms": float(wildcards.drop), "n_thetas": 2}
+    settings = {**config["latent"], "drop_ms": int(wildcards.drop), "n_thetas": 2}
+    del settings["sensitivity_drop_ms"]
     # sorted: Snakemake compares params in order, and merging config files reorders keys
     return dict(sorted(settings.items()))
 

@@ -3,6 +3,8 @@
 # latent claims table. Analyses are per network (and state); figure and table rules gather.
 
 LATENT = config["latent"]
+# what the latent jobs use: every latent key but the drops the sensitivity analysis reruns
+LATENT_FIT = {key: value for key, value in LATENT.items() if key != "sensitivity_drop_ms"}
 # (state, net) of the networks drawn in the 3-D figures (2 and 3)
 LATENT_EXAMPLES = [(s, n) for s in STATES for n in NETS[: LATENT["example_nets"]]]
 
@@ -18,7 +20,7 @@ rule latent:
         pi_theta="results/{task}/{net}/pi_theta_{state}.parquet",
     params:
         provenance=network_provenance,
-        latent=LATENT,
+        latent=LATENT_FIT,
         simulation=config["simulation"],
     log:
         "results/logs/latent/{task}/{net}_{state}.log",
@@ -43,7 +45,7 @@ rule latent_change:
         table="results/{task}/{net}/latent_change.parquet",
     params:
         provenance=network_provenance,
-        latent=LATENT,
+        latent=LATENT_FIT,
     log:
         "results/logs/latent_change/{task}/{net}.log",
     benchmark:
@@ -66,7 +68,7 @@ rule latent_claims:
     output:
         table("latent_claims"),
     params:
-        latent=LATENT,
+        latent=LATENT_FIT,
         simulation=config["simulation"],
         networks_per_task=config["networks_per_task"],
         tasks=NETWORK_TASKS,

@@ -10,6 +10,7 @@ rule simulate:
         provenance=network_provenance,
         simulation=config["simulation"],
         repeats=simulation_repeats,
+        task_config=simulation_entry,
     log:
         "results/logs/simulate/{task}/{net}_{state}.log",
     benchmark:

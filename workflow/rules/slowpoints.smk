@@ -26,6 +26,7 @@ rule slowpoints:
         conditions="results/{task}/{net}/slowpoint_conditions_{state}.parquet",
     params:
         provenance=network_provenance,
+        task_config=fixed_point_entry,
         slowpoints=SLOWPOINT_SEARCH,
         simulation=config["simulation"],
     log:

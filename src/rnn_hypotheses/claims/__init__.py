@@ -49,7 +49,7 @@ class ClaimSpec:
     alternative : {"greater", "less", "two-sided"}
         Direction of the claim.
     other : str, optional
-        The paired column (``paired``).
+        The paired column (``paired``); ``{state}`` is filled in as in ``column``.
     reference : float or str
         Null value: a number, the name of a threshold given to
         :func:`evaluate_claims`, or a column that is constant within a task (a chance
@@ -211,7 +211,8 @@ def evaluate_claims(
             part = table[table["task"] == task]
             for state in spec.states or (None,):
                 x = spec.sign * part[spec.column.format(state=state)].to_numpy(float)
-                other = None if spec.other is None else part[spec.other].to_numpy(float)
+                other = (None if spec.other is None
+                         else part[spec.other.format(state=state)].to_numpy(float))
                 kind = spec.kind
                 if spec.absolute:
                     # an equivalence margin: the size of the change, one value per network

@@ -1,8 +1,9 @@
 """How a claims table depends on an analysis choice: the same claims under several settings.
 
 The latent claims are tested on the part of each held trial after ``latent.drop_ms``;
-:func:`sensitivity_table` stacks the claims tables obtained with other drops, and
-:func:`window_dependence` says which claims change their verdict across them.
+:func:`sensitivity_table` stacks the claims tables obtained with several drops (each
+from the same analysis, differing only in the drop), and :func:`window_dependence`
+says which claims change their verdict across them.
 """
 
 from __future__ import annotations
@@ -26,27 +27,28 @@ def sensitivity_table(tables: Mapping[float, pd.DataFrame], main: float) -> pd.D
         Each with the claims columns (:data:`.analysis.stats.CLAIMS_COLUMNS`); the same
         claims in each.
     main : float
-        The drop of the run's own claims table.
+        The run's own drop (``latent.drop_ms``), flagged in the ``main`` column.
 
     Returns
     -------
     DataFrame: ``drop_ms``, ``main`` (the run's own drop), the claims columns, and
     ``window_dependent`` (the claim's verdict is not the same at every drop); rows by
-    the main table's claim order, then drop.
+    claim, in the order of the main drop's table (else the first table's), then drop.
 
     Raises
     ------
     ValueError
-        When the tables hold different claims.
+        When there is no table, or the tables hold different claims.
     """
-    if main not in tables:
-        raise ValueError(f"the main drop {main} ms has no claims table")
-    order = tables[main][IDENTITY].apply(tuple, axis=1).tolist()
+    if not tables:
+        raise ValueError("no claims table to compare")
+    first = tables[main] if main in tables else next(iter(tables.values()))
+    order = first[IDENTITY].apply(tuple, axis=1).tolist()
     for drop, table in tables.items():
         rows = table[IDENTITY].apply(tuple, axis=1).tolist()
         if sorted(rows) != sorted(order):
             raise ValueError(f"the claims table of drop {drop} ms holds other claims than "
-                             f"that of {main} ms")
+                             "the others")
     stacked = pd.concat([table.assign(drop_ms=float(drop), main=drop == main)
                          for drop, table in tables.items()], ignore_index=True)
     rank = {row: k for k, row in enumerate(order)}
@@ -55,7 +57,7 @@ def sensitivity_table(tables: Mapping[float, pd.DataFrame], main: float) -> pd.D
     dependent = window_dependence(stacked)
     stacked = stacked.merge(dependent[[*IDENTITY, "window_dependent"]], on=IDENTITY,
                             how="left", validate="many_to_one")
-    columns = ["drop_ms", "main", *tables[main].columns, "window_dependent"]
+    columns = ["drop_ms", "main", *first.columns, "window_dependent"]
     return stacked[columns].reset_index(drop=True)
 
 

@@ -15,7 +15,8 @@ from .decision import Decision
 from .perception import Perception
 
 __all__ = ["KINDS", "Decision", "Perception", "SimulationTrials", "Task", "TaskConfigError",
-           "TrialBatch", "configured_tasks", "make_task", "n_steps", "task_kinds"]
+           "TrialBatch", "configured_tasks", "make_task", "n_steps", "task_kinds",
+           "stage_entry"]
 
 KINDS: dict[str, type[Task]] = {cls.kind: cls for cls in (Perception, Decision)}
 
@@ -39,6 +40,23 @@ def make_task(name: str, entry: Mapping[str, Any]) -> Task:
 def configured_tasks(config: Mapping[str, Any]) -> dict[str, Task]:
     """Every task of a config (its ``tasks`` section), by name, in config order."""
     return {name: make_task(name, entry) for name, entry in config["tasks"].items()}
+
+
+def stage_entry(entry: Mapping[str, Any], stage: str = "training") -> dict[str, Any]:
+    """The part of a task's config entry one stage depends on.
+
+    ``"training"`` (training, evaluation, the connectivity analyses): every key but the
+    kind's ``simulation_keys`` and ``fixed_point_keys``; ``"simulation"`` adds the
+    former, ``"fixed_points"`` the latter. A rule passes its stage's part, so a changed
+    key reruns only the stages that use it.
+    """
+    kind = KINDS.get(entry.get("kind"))
+    if kind is None:
+        return dict(entry)
+    keep = {"training": (), "simulation": kind.simulation_keys,
+            "fixed_points": kind.fixed_point_keys}[stage]
+    left_out = set(kind.simulation_keys + kind.fixed_point_keys) - set(keep)
+    return {key: value for key, value in entry.items() if key not in left_out}
 
 
 def task_kinds(config: Mapping[str, Any]) -> dict[str, str]:

@@ -120,6 +120,10 @@ class Task(ABC):
     latent_view : {"isocontours", "switching"} or None
         The report's 3-D latent figure of the kind: steady states along lines of one
         varying input (Figure 2), a trial whose input switches (Figure 3), or none.
+    simulation_keys, fixed_point_keys : tuple of str
+        Keys only the analysis simulations, or only the fixed-point analysis, use: left
+        out of a network's provenance (:func:`rnn_hypotheses.tasks.stage_entry`), so
+        that changing one reruns those analyses and not the training.
     """
 
     kind: ClassVar[str]
@@ -129,6 +133,8 @@ class Task(ABC):
     condition_scale: ClassVar[Literal["categorical", "diverging"]]
     performance_view: ClassVar[Literal["over_time", "by_condition"]]
     latent_view: ClassVar[Literal["isocontours", "switching"] | None] = None
+    simulation_keys: ClassVar[tuple[str, ...]] = ()
+    fixed_point_keys: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, name: str, config: Mapping[str, Any]):
         self.name = name

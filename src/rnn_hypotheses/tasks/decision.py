@@ -56,6 +56,8 @@ class Decision(Task):
     condition_scale = "diverging"
     performance_view = "by_condition"
     latent_view = "isocontours"
+    simulation_keys = ("simulation_grid",)
+    fixed_point_keys = ("fixed_point_inputs",)
 
     def check(self) -> None:
         super().check()

@@ -39,6 +39,7 @@ class Perception(Task):
     condition_scale = "categorical"
     performance_view = "over_time"
     latent_view = "switching"
+    simulation_keys = ("switching_trials", "switch_every_ms")
 
     def check(self) -> None:
         super().check()
