@@ -65,6 +65,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/dag_time.py
 	@# exact fixed points against the Adam baseline on a trained decision network
 	$(BIN)/python benchmarks/fixed_points.py --network results/decision/net00/network.npz
+	@# how each stage's cost grows with the number of units
+	$(BIN)/python benchmarks/stage_growth.py
 
 # The report needs finished results; --report itself runs no job.
 report: reproduce

@@ -53,7 +53,7 @@ rule task_performance:
     output:
         table("task_performance"),
     params:
-        task_configs=config["tasks"],
+        task_configs={name: stage_entry(entry) for name, entry in config["tasks"].items()},
         tasks=NETWORK_TASKS,
         nets=NETWORK_NETS,
     log:
