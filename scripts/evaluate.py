@@ -1,15 +1,15 @@
 """Snakemake entry point: task performance of one trained network (rule evaluate)."""
 
 from rnn_hypotheses import artifacts
-from rnn_hypotheses.evaluate import evaluate, performance_summary
+from rnn_hypotheses.evaluate import evaluate
 from rnn_hypotheses.pipeline import job_log, network_task
 
 log = job_log(snakemake.log[0])
 params, task, net = snakemake.params, snakemake.wildcards.task, snakemake.wildcards.net
 network = artifacts.read_network(snakemake.input.network)
-frame, trace = evaluate(network_task(params.provenance), network,
-                        n_trials=params.evaluation["n_trials"])
-summary = performance_summary(network_task(params.provenance), frame, trace)
+trained_on = network_task(params.provenance)
+frame, trace = evaluate(trained_on, network, n_trials=params.evaluation["n_trials"])
+summary = trained_on.score(frame, trace)
 log(f"{task}/{net}: {summary}")
 if params.evaluation["enforce_performance"] and not summary["meets_criterion"]:
     raise RuntimeError(

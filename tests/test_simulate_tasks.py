@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnn_hypotheses.evaluate import evaluate, performance_summary
+from rnn_hypotheses.evaluate import evaluate
 from rnn_hypotheses.network import Network, initialise_network
 from rnn_hypotheses.seeding import rng_for
 from rnn_hypotheses.simulate import input_onset, leaky_relu, readout, simulate
@@ -87,17 +87,17 @@ def test_performance_summary_on_known_tables(full_config):
                           "accuracy": [1.0, 0.0, 0.0, 0.9, 1.0],
                           "mean_output": [1.0, 0.6, 0.4, 0.1, 0.0],
                           "target": [1.0, 1.0, 0.0, 0.0, 0.0]})
-    summary = performance_summary(task, frame, pd.DataFrame())
+    summary = task.score(frame, pd.DataFrame())
     assert summary["sign_accuracy"] == pytest.approx((1.0 + 0.9 + 1.0) / 3)  # |diff| < 0.1 ignored
     assert summary["meets_criterion"]
     perception = make_task("perception", full_config["tasks"]["perception"])
     t = np.arange(10, 1001, 10.0)
     trace = pd.DataFrame({"time_ms": t, "target": 0.5,
                           "output": np.where(t > 500, 0.51, 0.9)})  # early miss is allowed
-    summary = performance_summary(perception, pd.DataFrame(), trace)
+    summary = perception.score(pd.DataFrame(), trace)
     assert summary["error"] == pytest.approx(0.01) and summary["meets_criterion"]
     trace.loc[trace.index[-1], "output"] = 0.6
-    assert not performance_summary(perception, pd.DataFrame(), trace)["meets_criterion"]
+    assert not perception.score(pd.DataFrame(), trace)["meets_criterion"]
 
 
 def test_evaluate_scores_a_network_that_solves_perception_by_construction(full_config):
@@ -110,7 +110,7 @@ def test_evaluate_scores_a_network_that_solves_perception_by_construction(full_c
     net = Network(W_in, W_out, b, np.zeros((n, n)), np.zeros((n, n)), 1 - np.eye(n), 10.0, 100.0,
                   0.0, {"seed": 0})
     frame, trace = evaluate(task, net, n_trials=3)
-    summary = performance_summary(task, frame, trace)
+    summary = task.score(frame, trace)
     np.testing.assert_allclose(frame["target"], [0.8, 0.5])
     assert summary["error"] < 0.02 and summary["meets_criterion"]
     assert set(trace.columns) >= {"condition", "time_ms", "output", "target", "input1"}

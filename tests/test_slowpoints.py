@@ -352,21 +352,24 @@ def test_fixed_point_on_a_kink_whose_sides_disagree_is_undetermined():
     assert row["side_kinds"] == "stable" and row["n_sides"] == 1
 
 
+def _only_rows(W, b=(0.0, 0.0)):
+    """The one point of the found and the enumerated sets, each as a table row."""
+    rows = []
+    for ps in _one_point(W, list(b)):
+        assert len(ps) == 1
+        rows.append(ps.table.iloc[0])
+    return rows
+
+
 def test_fixed_point_on_kinks_whose_sides_agree_keeps_its_kind():
     # r = 0 with b = 0: both units on their kinks, four sides. Weak mutual excitation:
     # every side is stable (both on: eigenvalues (-1 +- 0.5) / tau).
-    found, truth = _one_point([[0.0, 0.5], [0.5, 0.0]], [0.0, 0.0])
-    for ps in (found, truth):
-        assert len(ps) == 1
-        row = ps.table.iloc[0]
+    for row in _only_rows([[0.0, 0.5], [0.5, 0.0]]):
         assert row["kind"] == "stable" and row["side_kinds"] == "stable"
         assert row["n_kink_units"] == 2 and row["n_sides"] == 4
     # Strong mutual excitation: stable with at most one unit on, a saddle with both on
     # (eigenvalues (-1 +- 2) / tau).
-    found, truth = _one_point([[0.0, 2.0], [2.0, 0.0]], [0.0, 0.0])
-    for ps in (found, truth):
-        assert len(ps) == 1
-        row = ps.table.iloc[0]
+    for row in _only_rows([[0.0, 2.0], [2.0, 0.0]]):
         assert row["kind"] == "undetermined" and row["side_kinds"] == "stable/saddle"
         assert row["n_kink_units"] == 2 and row["n_sides"] == 4
 

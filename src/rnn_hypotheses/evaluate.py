@@ -65,18 +65,6 @@ def evaluate(task: Task, network: Network, *, n_trials: int,
     return frame, trace
 
 
-def performance_summary(task: Task, frame: pd.DataFrame, trace: pd.DataFrame) -> dict:
-    """Score one network from its evaluation tables (see :func:`evaluate`).
-
-    Returns
-    -------
-    dict
-        error, sign_accuracy (NaN for a kind without one) and meets_criterion, as the
-        task's kind defines them (:meth:`rnn_hypotheses.tasks.Task.score`).
-    """
-    return task.score(frame, trace)
-
-
 def loss_batch(task: Task, network: Network, n_trials: int,
                ) -> tuple[TrialBatch, np.ndarray]:
     """A fixed, seeded batch from the training distribution, for comparing weight matrices.

@@ -389,22 +389,17 @@ def hypotheses_table(
 
 def _mark_window_dependence(table: pd.DataFrame, dependence: pd.DataFrame) -> pd.DataFrame:
     keys = ["key", "task", "state"]
-    flags = dependence.set_index(keys)
-    table = table.copy()
-    found = [tuple(row) in flags.index and row_kind == "claim"
-             for row, row_kind in zip(table[keys].itertuples(index=False), table["row"],
-                                      strict=True)]
-    dependent = [bool(hit and flags.loc[tuple(row), "window_dependent"])
-                 for hit, row in zip(found, table[keys].itertuples(index=False), strict=True)]
-    table["window_dependent"] = dependent
+    found = table.merge(dependence[[*keys, "window_dependent", "verdicts"]], on=keys,
+                        how="left", validate="many_to_one")
+    dependent = (table["row"] == "claim") & found["window_dependent"].eq(True)
+    table = table.assign(window_dependent=dependent.to_numpy())
     for k in np.flatnonzero(dependent):
-        verdicts = flags.loc[tuple(table.loc[k, keys]), "verdicts"]
         table.loc[k, "notes"] = "; ".join(
-            part for part in (table.loc[k, "notes"], f"window-dependent ({verdicts})") if part)
+            part for part in (table.loc[k, "notes"],
+                              f"window-dependent ({found.loc[k, 'verdicts']})") if part)
+    counts = table[dependent].groupby("hypothesis").size()
     for k in np.flatnonzero(table["row"] == "hypothesis"):
-        count = int(table.loc[(table["row"] == "claim")
-                              & (table["hypothesis"] == table.loc[k, "hypothesis"]),
-                              "window_dependent"].sum())
+        count = int(counts.get(table.loc[k, "hypothesis"], 0))
         if count:
             table.loc[k, "notes"] = (f"{table.loc[k, 'notes']}; {count} window-dependent "
                                      "claim(s)")

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .style import STATE_COLOURS, TaskView
+from .style import STATE_COLOURS, TaskView, task_state_axes
 
 
 def subspace_conditions_figure(angles: pd.DataFrame, bands: pd.DataFrame,
@@ -32,9 +32,7 @@ def subspace_conditions_figure(angles: pd.DataFrame, bands: pd.DataFrame,
         Columns left to right (the report: trained left).
     """
     tasks = list(views)
-    fig, axes = plt.subplots(len(tasks), len(states), figsize=(3.4 * len(states),
-                             3.0 * len(tasks)), sharex=True, sharey=True,
-                             constrained_layout=True, squeeze=False)
+    fig, axes = task_state_axes(tasks, states, width=3.4)
     rng = np.random.default_rng(0)  # horizontal jitter only
     for i, task in enumerate(tasks):
         for j, state in enumerate(states):

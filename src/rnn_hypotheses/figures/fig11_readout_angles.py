@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .style import STATE_COLOURS, TaskView
+from .style import STATE_COLOURS, TaskView, task_state_axes
 
 
 def readout_angles_figure(angles: pd.DataFrame, bands: pd.DataFrame, chance: pd.DataFrame,
@@ -34,9 +34,7 @@ def readout_angles_figure(angles: pd.DataFrame, bands: pd.DataFrame, chance: pd.
     """
     tasks = list(views)
     spaces = ("DCA", "PCA")
-    fig, axes = plt.subplots(len(tasks), len(states), figsize=(3.3 * len(states),
-                             3.0 * len(tasks)), sharex=True, sharey=True,
-                             constrained_layout=True, squeeze=False)
+    fig, axes = task_state_axes(tasks, states, width=3.3)
     for i, task in enumerate(tasks):
         for j, state in enumerate(states):
             ax = axes[i, j]

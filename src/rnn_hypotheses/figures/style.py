@@ -5,7 +5,7 @@ from __future__ import annotations
 import colorsys
 import math
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,21 +82,31 @@ def condition_value_of(view: TaskView) -> Callable[[ArrayLike], np.ndarray]:
     """The kind's :meth:`~rnn_hypotheses.tasks.Task.condition_value` for one task's view.
 
     A figure needs only where a kind places each condition, which depends on the
-    inputs alone, so the method is taken from a task of the view's kind and name
-    without a config entry.
+    inputs alone (a static method of the kind).
 
     Returns
     -------
     callable
         inputs, shape (n, n_inputs) -> ndarray, shape (n,).
     """
-    return KINDS[view.kind](view.name, {}).condition_value
+    return KINDS[view.kind].condition_value
 
 
 def panel_grid(n: int, max_cols: int = 4) -> tuple[int, int]:
     """Rows and columns of a grid of ``n`` panels, at most ``max_cols`` to a row."""
     cols = max(1, min(n, max_cols))
     return max(1, math.ceil(n / cols)), cols
+
+
+def task_state_axes(tasks: Sequence[str], states: Sequence[str], width: float,
+                    height: float = 3.0) -> tuple[plt.Figure, np.ndarray]:
+    """A grid of panels with shared axes: one row per task, one column per state.
+
+    Returns the figure and its axes, shape (len(tasks), len(states)).
+    """
+    return plt.subplots(len(tasks), len(states),
+                        figsize=(width * len(states), height * len(tasks)), sharex=True,
+                        sharey=True, constrained_layout=True, squeeze=False)
 
 
 def shades(colour: str, n: int) -> list[tuple[float, float, float]]:

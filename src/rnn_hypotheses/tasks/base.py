@@ -333,12 +333,13 @@ class Task(ABC):
     def fixed_point_inputs(self) -> list[np.ndarray]:
         """The constant inputs, each shape (n_inputs,), analysed for fixed points."""
 
+    @staticmethod
     @abstractmethod
-    def condition_value(self, inputs: np.ndarray) -> np.ndarray:
+    def condition_value(inputs: np.ndarray) -> np.ndarray:
         """The scalar a figure places or colours each condition by.
 
-        A function of the inputs alone, never of the config entry: figures call it on a
-        task of the kind made without one.
+        A function of the inputs alone (a static method): figures call it on the kind,
+        without a task's config entry.
 
         Parameters
         ----------

@@ -116,7 +116,8 @@ class Decision(Task):
         """Each configured pair."""
         return [np.asarray(pair, dtype=float) for pair in self.config["fixed_point_inputs"]]
 
-    def condition_value(self, inputs: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def condition_value(inputs: np.ndarray) -> np.ndarray:
         """input 1 - input 2."""
         u = np.atleast_2d(np.asarray(inputs, dtype=float))
         return u[:, 0] - u[:, 1]

@@ -106,6 +106,7 @@ class Perception(Task):
         """Each input level."""
         return [np.full(self.n_inputs, float(v)) for v in self.config["input_levels"]]
 
-    def condition_value(self, inputs: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def condition_value(inputs: np.ndarray) -> np.ndarray:
         """The input level."""
         return np.atleast_2d(np.asarray(inputs, dtype=float))[:, 0]
