@@ -1,8 +1,10 @@
-"""How the cost of each per-network stage grows with the number of units.
+"""How the cost of each per-network stage grows with the number of units, and the
+cost of a training step with the number of networks trained together.
 
 Usage::
 
-    python benchmarks/stage_growth.py [--units 64 128 256 512] [--repeats 3]
+    python benchmarks/stage_growth.py [--units 64 128 256 512] [--ensembles 1 2 5 10 20]
+                                      [--repeats 3]
 
 For each unit count N a random network (gain 1, the decision task's two inputs)
 runs the core computation of each stage at config.yaml's sizes: one training step
@@ -13,8 +15,10 @@ steps, and the exact fixed-point search from 128 starts at one input. Each time 
 the best of ``--repeats``, on one thread. A power law t = c N^k is fitted to each
 stage by least squares on log t against log N; the exponent k says how a cluster
 run's time grows with the network size (per-network stages grow linearly with the
-number of networks). The matmul peak of the same thread is printed beside, so runs
-on other machines compare by ratio.
+number of networks). Training is the exception: an ensemble of K networks
+(training.networks_per_job) takes one batched step, timed for each K at N = 128
+and 256, with its own exponent. The matmul peak of the same thread is printed
+beside, so runs on other machines compare by ratio.
 """
 
 from __future__ import annotations
@@ -69,6 +73,8 @@ def stage_work(n_units: int) -> dict:
     targets = rng.random((STEPS, BATCH, 1)).astype(np.float32)
     mask = np.ones((STEPS, 1, 1), np.float32)
     model = CTRNN(net)
+    # an ensemble of one: the model's arrays carry the ensemble axis second
+    inputs, noise, targets, mask = (x[:, None] for x in (inputs, noise, targets, mask))
     model.train_step(inputs, noise, targets, mask)  # build the graph outside the timing
     sim_inputs = np.broadcast_to(rng.uniform(0.2, 1.0, (1, 50, 2)), (SIM_STEPS, 50, 2))
     rates, _ = simulate(net, sim_inputs, noise_seed=3)
@@ -88,6 +94,24 @@ def stage_work(n_units: int) -> dict:
     }
 
 
+def ensemble_step(n_units: int, networks: int):
+    """One Adam step of an ensemble of ``networks`` decision networks, as a callable."""
+    from rnn_hypotheses.model import CTRNN, configure_threads
+
+    configure_threads(1)
+    rng = np.random.default_rng(networks)
+    nets = [initialise_network(task="decision", seed=seed, n_units=n_units, n_inputs=2,
+                               n_outputs=1, g=1.0, input_std=0.5, dt=10.0, tau=100.0,
+                               sigma=0.01) for seed in range(networks)]
+    inputs = rng.uniform(0.2, 1.0, (STEPS, networks, BATCH, 2)).astype(np.float32)
+    noise = rng.standard_normal((STEPS, networks, BATCH, n_units), dtype=np.float32)
+    targets = rng.random((STEPS, networks, BATCH, 1)).astype(np.float32)
+    mask = np.ones((STEPS, networks, 1, 1), np.float32)
+    model = CTRNN(nets)
+    model.train_step(inputs, noise, targets, mask)
+    return lambda: model.train_step(inputs, noise, targets, mask).numpy()
+
+
 def power_law(units: np.ndarray, seconds: np.ndarray) -> tuple[float, float]:
     """(exponent k, prefactor c) of t = c N^k, least squares in log-log."""
     k, log_c = np.polyfit(np.log(units), np.log(seconds), 1)
@@ -97,6 +121,7 @@ def power_law(units: np.ndarray, seconds: np.ndarray) -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, nargs="+", default=[64, 128, 256, 512])
+    parser.add_argument("--ensembles", type=int, nargs="+", default=[1, 2, 5, 10, 20])
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     peak = matmul_peak()
@@ -114,6 +139,19 @@ def main(argv: list[str] | None = None) -> int:
         k, _ = power_law(units, np.asarray(seconds))
         cells = " | ".join(f"{t:.3g} s" for t in seconds)
         print(f"| {stage} | {cells} | {k:.2f} |")
+
+    print(f"\n| training step of K networks | {' | '.join(f'K = {k}' for k in args.ensembles)} "
+          "| exponent | of peak at the largest K |")
+    print(f"|---|{'---|' * len(args.ensembles)}---|---|")
+    for n in (128, 256):
+        seconds = [min(_timed(step) for _ in range(args.repeats))
+                   for step in (ensemble_step(n, k) for k in args.ensembles)]
+        k, _ = power_law(np.asarray(args.ensembles, dtype=float), np.asarray(seconds))
+        # 6 B N^2 T flops per network and step: the forward product and the two backward
+        flops = 6 * BATCH * n**2 * STEPS * args.ensembles[-1]
+        cells = " | ".join(f"{t:.3g} s" for t in seconds)
+        print(f"| N = {n} | {cells} | {k:.2f} | {flops / seconds[-1] / 1e9 / peak:.2f} |",
+              flush=True)
     return 0
 
 

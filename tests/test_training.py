@@ -14,7 +14,7 @@ from rnn_hypotheses.network import initialise_network
 from rnn_hypotheses.seeding import rng_for
 from rnn_hypotheses.simulate import draw_noise, simulate
 from rnn_hypotheses.tasks import make_task
-from rnn_hypotheses.train import TrainSettings, mean_offdiagonal, train
+from rnn_hypotheses.train import TrainSettings, mean_offdiagonal, train, train_ensemble
 
 configure_threads(1)
 enable_determinism()
@@ -57,7 +57,7 @@ def test_numpy_simulator_matches_tensorflow_forward_pass(smoke_config):
         rng_for("decision", 3, "batch", 0), 6, dt=net.dt)
     noise = draw_noise((*batch.inputs.shape[:2], net.n_units), seed=11)
     model = CTRNN(net)  # tf.function methods hold their object weakly: keep a reference
-    r_tf, m_tf = model.run(batch.inputs, noise)
+    r_tf, m_tf = (x[:, 0] for x in model.run(batch.inputs[:, None], noise[:, None]))
     r_np, m_np = simulate(net, batch.inputs, noise_seed=11)
     assert r_np.shape == (batch.inputs.shape[0], 6, 32)
     np.testing.assert_allclose(r_np, r_tf.numpy(), atol=1e-5)
@@ -76,14 +76,15 @@ def test_only_w_rec_trains_and_its_diagonal_stays_zero(smoke_config):
         batch = small_task(smoke_config, "decision").training_batch(
             rng_for("decision", 3, "batch", step), 8, dt=net.dt)
         noise = np.zeros((*batch.inputs.shape[:2], net.n_units), np.float32)
-        model.train_step(batch.inputs, noise, batch.targets, batch.loss_mask)
-        W = model.W_rec.numpy()
+        model.train_step(*(x[:, None] for x in (batch.inputs, noise, batch.targets,
+                                                 batch.loss_mask)))
+        W = model.W_rec.numpy()[0]
         assert np.all(np.diag(W) == 0.0), f"diagonal nonzero after update {step}"
     assert not np.array_equal(W, net.W_rec), "W_rec did not change"
     assert [v.name for v in model.trainable_variables if "adam" not in v.name] == ["W_rec:0"]
-    np.testing.assert_array_equal(model.W_in.numpy(), W_in)
-    np.testing.assert_array_equal(model.W_out.numpy(), W_out)
-    np.testing.assert_array_equal(model.b.numpy(), b)
+    np.testing.assert_array_equal(model.W_in.numpy()[0], W_in)
+    np.testing.assert_array_equal(model.W_out.numpy()[0], W_out)
+    np.testing.assert_array_equal(model.b.numpy()[0], b)
 
 
 def test_training_reduces_loss_and_logs_history(smoke_config):
@@ -194,3 +195,97 @@ def test_a_non_finite_network_is_not_read(tmp_path):
     artifacts.write_network(path, bad)
     with pytest.raises(artifacts.ArtifactError, match="network.npz: field W_rec holds non-finite"):
         artifacts.read_network(path)
+
+
+# --- ensembles (training.networks_per_job) ---------------------------------------------------
+
+ENSEMBLE_SETTINGS = TrainSettings(batch_size=8, max_steps=60, log_every=1, snapshot_every=4,
+                                  loss_window=3, learning_rate=1e-2, progress_seconds=1e9)
+ENSEMBLE_SEEDS = (3, 4, 5)
+
+
+def ensemble_task(smoke_config):
+    # at this target seed 4 stops at step 29 and seeds 3 and 5 run all 60 steps
+    return small_task(smoke_config, "perception", loss_target=0.01)
+
+
+def perception_networks(seeds=ENSEMBLE_SEEDS):
+    return [small_network("perception", seed=seed, n_inputs=1) for seed in seeds]
+
+
+def assert_identical(a, b):
+    np.testing.assert_array_equal(a.network.W_rec, b.network.W_rec)
+    np.testing.assert_array_equal(a.snapshot_weights, b.snapshot_weights)
+    assert a.history.equals(b.history)
+    assert a.network.meta == b.network.meta
+
+
+def test_ensemble_networks_agree_with_solo_training(smoke_config):
+    """Each network of an ensemble keeps its own batches, noise and early stop: it takes
+    the steps it takes alone, and its weights agree with solo training to float32
+    rounding (the batched kernels round a few values differently)."""
+    task = ensemble_task(smoke_config)
+    solo = [train(task, net, ENSEMBLE_SETTINGS, log=lambda m: None)
+            for net in perception_networks()]
+    together = train_ensemble(task, perception_networks(), ENSEMBLE_SETTINGS,
+                              log=lambda m: None)
+    assert [r.network.meta["steps"] for r in solo] == [60, 29, 60]
+    for alone, joint in zip(solo, together, strict=True):
+        assert joint.network.meta == alone.network.meta
+        assert list(joint.history["step"]) == list(alone.history["step"])
+        np.testing.assert_array_equal(joint.snapshot_steps, alone.snapshot_steps)
+        # 60 Adam steps at learning rate 1e-2 on weights of size ~0.2: a few float32 ulps
+        np.testing.assert_allclose(joint.network.W_rec, alone.network.W_rec, rtol=0,
+                                   atol=1e-6)
+        np.testing.assert_allclose(joint.history["loss"], alone.history["loss"], rtol=1e-5)
+    # the ensemble is not the solo runs under another name: some bit differs
+    assert any(not np.array_equal(a.network.W_rec, j.network.W_rec)
+               for a, j in zip(solo, together, strict=True))
+
+
+def test_same_ensemble_gives_bitwise_identical_networks(smoke_config):
+    task = ensemble_task(smoke_config)
+    first, second = (train_ensemble(task, perception_networks(), ENSEMBLE_SETTINGS,
+                                    log=lambda m: None) for _ in range(2))
+    for a, b in zip(first, second, strict=True):
+        assert_identical(a, b)
+
+
+@pytest.mark.parametrize("stop_after", [20, 40])  # before and after seed 4's early stop
+def test_killed_ensemble_resumes_to_identical_weights(smoke_config, tmp_path, stop_after):
+    task = ensemble_task(smoke_config)
+    full = train_ensemble(task, perception_networks(), ENSEMBLE_SETTINGS, log=lambda m: None)
+    checkpoints = [tmp_path / f"net{k}" / "checkpoint.npz" for k in range(3)]
+    for path in checkpoints:
+        path.parent.mkdir()
+    with pytest.raises(InterruptedError):
+        train_ensemble(task, perception_networks(), ENSEMBLE_SETTINGS,
+                       checkpoint_paths=checkpoints, stop_after=stop_after,
+                       log=lambda m: None)
+    assert all(path.exists() for path in checkpoints)
+    messages = []
+    resumed = train_ensemble(task, perception_networks(), ENSEMBLE_SETTINGS,
+                             checkpoint_paths=checkpoints, log=messages.append)
+    assert f"resumed from checkpoint at step {stop_after}" in messages
+    for a, b in zip(full, resumed, strict=True):
+        assert_identical(a, b)
+    # checkpoints of another ensemble are not resumed: the rounding depends on it
+    messages.clear()
+    train_ensemble(task, perception_networks((3, 4)), ENSEMBLE_SETTINGS,
+                   checkpoint_paths=checkpoints[:2], log=messages.append)
+    assert sum("another configuration" in m for m in messages) == 2
+    assert not any("resumed" in m for m in messages)
+
+
+def test_a_diverging_ensemble_member_is_named(smoke_config):
+    exploding = TrainSettings(batch_size=4, max_steps=50, learning_rate=1e30,
+                              progress_seconds=1e9)
+    networks = [small_network(seed=seed, g=3.0) for seed in (3, 7)]
+    with pytest.raises(FloatingPointError, match=r"network seed (3|7): loss is (nan|inf)"):
+        train_ensemble(small_task(smoke_config, "decision"), networks, exploding,
+                       log=lambda m: None)
+
+
+def test_ensemble_members_must_share_their_size():
+    with pytest.raises(ValueError, match="seed 4 differs from seed 3"):
+        CTRNN([small_network(seed=3), small_network(seed=4, n_units=21)])

@@ -59,7 +59,8 @@ def test_task_loss_is_the_training_loss(smoke_config):
     net = _changed_network(smoke_config, task="perception", n_units=12)
     batch, noise = loss_batch(task, net, 8)
     model = CTRNN(net)
-    tf_loss = float(model.loss(batch.inputs, noise, batch.targets, batch.loss_mask))
+    tf_loss = float(model.loss(*(x[:, None] for x in (batch.inputs, noise, batch.targets,
+                                                      batch.loss_mask)))[0])
     np_loss = task_loss(net, None, task, batch=(batch, noise))
     assert np_loss == pytest.approx(tf_loss, rel=1e-4)
 

@@ -55,14 +55,23 @@ def test_lint_is_clean():
 def test_one_figure_builds_only_what_it_needs(tmp_path):
     run = snakemake(tmp_path, "results/figures/fig01_task_performance.pdf", "-n")
     assert planned_jobs(run.stdout + run.stderr) == {
-        "train": 4, "evaluate": 4, "fig01_task_performance": 1}
+        "train": 2, "evaluate": 4, "fig01_task_performance": 1}
+
+
+# training jobs are per ensemble, each a rule train_<first>_<last> (train.smk)
+ENSEMBLE_RULE = re.compile(r"train_net\d+_net\d+$")
 
 
 def planned_jobs(dry_run_output: str) -> dict[str, int]:
-    """The 'Job stats' table of a dry run as {rule: count}."""
+    """The 'Job stats' table of a dry run as {rule: count}; the training rules of all
+    ensembles count as one rule `train` (`<module>_train` in a module)."""
     table = dry_run_output.split("Job stats:")[1].split("total")[0]
     rows = [line.split() for line in table.splitlines()[3:] if line.strip()]
-    return {rule: int(count) for rule, count in rows}
+    jobs: dict[str, int] = {}
+    for rule, count in rows:
+        rule = ENSEMBLE_RULE.sub("train", rule)
+        jobs[rule] = jobs.get(rule, 0) + int(count)
+    return jobs
 
 
 def test_training_artifacts(smoke_run, smoke_config):
@@ -81,8 +90,9 @@ def test_training_artifacts(smoke_run, smoke_config):
             assert list(steps) == list(history.loc[history["snapshot"] >= 0, "step"])
             assert artifacts.parquet_config(folder / "history.parquet")["seed"] == int(net[3:])
             assert not (folder / "checkpoint.npz").exists()
-            log = (smoke_run / "results/logs/train" / task / f"{net}.log").read_text()
-            assert "finished at step" in log
+            # one ensemble per task: net00 and net01 trained side by side
+            log = (smoke_run / "results/logs/train" / task / "net00_net01.log").read_text()
+            assert f"seed {int(net[3:])}: finished at step" in log
 
 
 def test_task_performance_table_and_figure(smoke_run):
@@ -137,7 +147,7 @@ def test_connectivity_artifacts_and_claims_table(smoke_run):
 def test_one_connectivity_figure_builds_only_what_it_needs(tmp_path):
     run = snakemake(tmp_path, "results/figures/figS1_nonnormality.png", "-n")
     assert planned_jobs(run.stdout + run.stderr) == {
-        "train": 4, "nonnormality": 4, "figS1_nonnormality": 1}
+        "train": 2, "nonnormality": 4, "figS1_nonnormality": 1}
 
 
 LATENT_FIGURES = ("fig02_decision_latent", "fig03_perception_latent", "fig05_leaky_relu",
@@ -228,7 +238,7 @@ def test_latent_artifacts_and_claims_table(smoke_run, smoke_config):
 def test_one_latent_figure_builds_only_what_it_needs(tmp_path):
     run = snakemake(tmp_path, "results/figures/fig06_pi_vs_nonlinearity.pdf", "-n")
     assert planned_jobs(run.stdout + run.stderr) == {
-        "train": 4, "simulate": 8, "latent": 8, "fig06_pi_vs_nonlinearity": 1}
+        "train": 2, "simulate": 8, "latent": 8, "fig06_pi_vs_nonlinearity": 1}
 
 
 def test_hypotheses_table_holds_every_claim_and_hypothesis(smoke_run):
@@ -303,7 +313,7 @@ def test_robustness_reruns_only_when_asked(tmp_path):
     out = run.stdout + run.stderr
     jobs = planned_jobs(out)
     for variant in ("seeds100", "g0_8", "g1_2"):
-        assert jobs[f"robustness_{variant}_train"] == 4
+        assert jobs[f"robustness_{variant}_train"] == 2
         assert jobs[f"robustness_{variant}_latent_claims"] == 1
         assert jobs[f"robustness_{variant}_connectivity_claims"] == 1
         assert jobs[f"robustness_{variant}_slow_points_table"] == 1
@@ -315,7 +325,7 @@ def test_robustness_reruns_only_when_asked(tmp_path):
     assert "results/robustness/seeds100/decision/net01/network.npz" in out
     gain_run = snakemake(tmp_path, "-n", "robustness_gain", configs=[robustness])
     gain = planned_jobs(gain_run.stdout + gain_run.stderr)
-    assert gain["robustness_gain"] == 1 and gain["robustness_g1_2_train"] == 4
+    assert gain["robustness_gain"] == 1 and gain["robustness_g1_2_train"] == 2
     assert not any("seeds100" in rule for rule in gain) and "train" not in gain
 
 
@@ -391,7 +401,7 @@ def test_one_slowpoint_figure_builds_only_what_it_needs(tmp_path):
     run = snakemake(tmp_path, "results/figures/figS5_slow_point_counts.png", "-n")
     # Figure S5 draws the per-network statistics and counts that slow_points_table computes
     assert planned_jobs(run.stdout + run.stderr) == {
-        "train": 4, "simulate": 8, "slowpoints": 8, "slow_points_table": 1,
+        "train": 2, "simulate": 8, "slowpoints": 8, "slow_points_table": 1,
         "figS5_slow_point_counts": 1}
 
 
@@ -416,7 +426,9 @@ def test_declared_memory_covers_what_jobs_used(smoke_run, smoke_config):
     for rule, stage in RULE_STAGES.items():
         for path in (logs / rule).rglob("*.log"):
             task = path.relative_to(logs / rule).parts[0]
-            declared = job_memory_mb(stage, smoke_config, task)
+            # a training log is an ensemble's: net00_net01 holds two networks
+            networks = path.stem.count("net") if rule == "train" else 1
+            declared = job_memory_mb(stage, smoke_config, task, networks)
             assert peak_memory_mb(path) < declared, (path, peak_memory_mb(path), declared)
             checked += 1
     for path in [*(logs / "figures").glob("*.log"), *logs.glob("*.log")]:
@@ -511,9 +523,9 @@ SUMMARIES = {"hypotheses", "reproducibility", "all"}
 # config value -> (rules the change must rerun, with their job counts; rules it may also
 # rerun, being downstream of those). Every other rule must stay as it is.
 RERUNS = {
-    ("model", "sigma", 0.02): ({"train": 4}, None),
+    ("model", "sigma", 0.02): ({"train": 2}, None),
     ("tasks", "perception", "n_units", 12): (
-        {"train": 2, "evaluate": 2, "simulate": 4, "connectivity": 2, "centrality": 2,
+        {"train": 1, "evaluate": 2, "simulate": 4, "connectivity": 2, "centrality": 2,
          "nonnormality": 2, "low_rank": 2, "latent": 4, "latent_change": 2, "slowpoints": 4},
         None),
     ("latent", "d", 2): ({"latent": 8, "latent_change": 4, "latent_claims": 1,
@@ -559,3 +571,62 @@ def test_a_changed_config_value_reruns_what_uses_it(smoke_run, tmp_path, change)
     if change[1] == "perception":
         # the other task's networks are untouched
         assert "task=decision" not in run.stdout + run.stderr
+
+
+CLAIMS_TABLES = ("connectivity_claims", "latent_claims", "slow_point_claims")
+
+
+def test_ensembles_agree_with_one_network_per_job(smoke_run, smoke_config, tmp_path):
+    """Networks trained in ensembles (the smoke config inherits config.yaml's
+    networks_per_job, so each task's two networks train together) agree with networks
+    trained one per job to float32 rounding, and every claim gets the same verdict."""
+    assert smoke_config["training"]["networks_per_job"] > 1
+    solo = tmp_path / "solo.yaml"
+    solo.write_text("training:\n  networks_per_job: 1\n")
+    snakemake(tmp_path, "--cores", "2", *(f"results/tables/{name}.parquet"
+                                          for name in CLAIMS_TABLES), configs=[solo])
+    for task in ("perception", "decision"):
+        for net in ("net00", "net01"):
+            path = f"results/{task}/{net}/network.npz"
+            alone = artifacts.read_network(tmp_path / path)
+            together = artifacts.read_network(smoke_run / path)
+            # 30 Adam steps at learning rate 1e-3 on weights of size ~0.2
+            np.testing.assert_allclose(together.W_rec, alone.W_rec, rtol=0, atol=1e-6)
+            assert together.meta["steps"] == alone.meta["steps"]
+    for name in CLAIMS_TABLES:
+        path = f"results/tables/{name}.parquet"
+        alone = artifacts.read_parquet(tmp_path / path, ["claim", "verdict"])
+        together = artifacts.read_parquet(smoke_run / path, ["claim", "verdict"])
+        assert list(together["claim"]) == list(alone["claim"])
+        assert list(together["verdict"]) == list(alone["verdict"]), name
+
+
+def test_subsample_claims_gather_the_first_networks(smoke_run, tmp_path):
+    """`subsamples: [1]` builds the claims tables again from the first network of each task:
+    the run's own artifacts, nothing trained or analysed again."""
+    config_file = tmp_path / "subsample.yaml"
+    config_file.write_text("subsamples: [1]\n")
+    targets = [f"results/subsample/n1/tables/{name}.parquet" for name in CLAIMS_TABLES]
+    run = snakemake(smoke_run, "--cores", "2", *targets, configs=[config_file])
+    assert planned_jobs(run.stdout + run.stderr) == {
+        "subsample_n1_connectivity_claims": 1, "subsample_n1_latent_claims": 1,
+        "subsample_n1_slow_points_table": 1}
+    for name in CLAIMS_TABLES:
+        whole = artifacts.read_parquet(smoke_run / f"results/tables/{name}.parquet",
+                                       ["claim", "n"])
+        first = artifacts.read_parquet(smoke_run / f"results/subsample/n1/tables/{name}.parquet",
+                                       ["claim", "n", "verdict"])
+        assert list(first["claim"]) == list(whole["claim"]), name
+        assert (first["n"] <= whole["n"]).all() and (first["n"] < whole["n"]).any(), name
+        # one network per task is no test of a claim
+        assert set(first["verdict"]) <= {"not measurable", "inconclusive"}, name
+    refused = snakemake(smoke_run, "-n", check=False,
+                        configs=[_written(tmp_path / "two.yaml", "subsamples: [2]\n")])
+    assert refused.returncode != 0
+    assert "subsamples: 2 networks is not a subsample of the 2 of networks_per_task" in (
+        refused.stdout + refused.stderr)
+
+
+def _written(path, text):
+    path.write_text(text)
+    return path

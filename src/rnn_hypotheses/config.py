@@ -62,6 +62,10 @@ def check_config(config: dict, memory_limit_mb: int | None = None) -> None:
     if last_seed > MAX_SEED:
         raise ConfigError(f"first_seed ({config['first_seed']}) + networks_per_task - 1 = "
                           f"{last_seed} exceeds the largest seed, 2**63 - 1")
+    too_many = [n for n in config.get("subsamples") or [] if n >= config["networks_per_task"]]
+    if too_many:
+        raise ConfigError(f"subsamples: {too_many[0]} networks is not a subsample of the "
+                          f"{config['networks_per_task']} of networks_per_task")
     model = config["model"]
     if model["dt_ms"] >= model["tau_ms"]:
         raise ConfigError(f"model.dt_ms ({model['dt_ms']}) must be smaller than model.tau_ms "
@@ -183,6 +187,12 @@ def network_ids(config: dict) -> list[str]:
     n = config["networks_per_task"]
     width = max(2, len(str(n - 1)))
     return [f"net{k:0{width}d}" for k in range(n)]
+
+
+def network_ensembles(nets: list[str], networks_per_job: int) -> list[list[str]]:
+    """The networks of a task split into consecutive ensembles of ``networks_per_job``
+    (the last may be smaller), each trained by one job."""
+    return [nets[i:i + networks_per_job] for i in range(0, len(nets), networks_per_job)]
 
 
 def network_seed(config: dict, net: str) -> int:

@@ -1,6 +1,13 @@
 """The CTRNN in TensorFlow: Euler steps with noise inside the nonlinearity,
 and an Adam update of W_rec that keeps its diagonal at zero.
 
+One model holds an ensemble of K networks of the same size, stacked along a
+leading axis and simulated in one graph by batched matrix products; a single
+network is an ensemble of one. Each network's slice of every product, its loss
+and its Adam update are computed exactly as they would be alone (the batched
+kernels work slice by slice), so a network's weights do not depend on which
+networks share its ensemble (tests/test_training.py checks this bit for bit).
+
 The time loop is unrolled inside one ``tf.function``: for trials of ~100 steps
 that graph runs several times faster on a CPU than ``tf.scan`` or an
 XLA-compiled loop (see benchmarks/train_throughput.py).
@@ -9,6 +16,7 @@ XLA-compiled loop (see benchmarks/train_throughput.py).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -43,41 +51,76 @@ def enable_determinism() -> None:
     tf.config.experimental.enable_op_determinism()
 
 
-class CTRNN(tf.Module):
-    """Forward pass and training step of one network.
+def _rows(x: tf.Tensor) -> tf.Tensor:
+    """(K, ...) -> (K, everything else)."""
+    return tf.reshape(x, [tf.shape(x)[0], -1])
 
-    Only ``W_rec`` is a trainable variable; W_in, W_out and b are constants,
-    so they cannot change.
+
+def _stacked(networks: Sequence[Network], field: str) -> np.ndarray:
+    return np.stack([getattr(net, field) for net in networks]).astype(np.float32)
+
+
+class CTRNN(tf.Module):
+    """Forward pass and training step of an ensemble of networks.
+
+    Only ``W_rec`` is trained; W_in, W_out and b cannot change. Every array
+    carries the ensemble axis first: ``W_rec`` is (K, N, N), inputs are
+    (time, K, trial, n_inputs). The ensemble may shrink (:meth:`keep`) when
+    some of its networks are done, without tracing the graph again.
 
     Parameters
     ----------
-    network : Network
-        Initial parameters (W_rec is copied into a variable).
+    networks : Network or sequence of Network
+        Initial parameters, all with the same N, number of inputs, time
+        constant and noise (W_rec is copied into a variable).
     learning_rate : float
         Adam step size.
     """
 
-    def __init__(self, network: Network, learning_rate: float = 1e-3,
+    def __init__(self, networks: Network | Sequence[Network], learning_rate: float = 1e-3,
                  beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-7):
         super().__init__()
-        f32 = tf.float32
-        self.alpha = float(network.alpha)
-        self.noise_scale = float(network.noise_scale)
-        self.W_in = tf.constant(network.W_in, f32)
-        self.W_out = tf.constant(network.W_out, f32)
-        self.b = tf.constant(network.b, f32)
-        self.mask = tf.constant(network.mask, f32)
-        self.W_rec = tf.Variable(network.W_rec.astype(np.float32), name="W_rec")
+        networks = [networks] if isinstance(networks, Network) else list(networks)
+        first = networks[0]
+        for net in networks[1:]:
+            same = (net.W_rec.shape, net.W_in.shape, net.W_out.shape, net.alpha,
+                    net.noise_scale) == (first.W_rec.shape, first.W_in.shape,
+                                         first.W_out.shape, first.alpha, first.noise_scale)
+            if not same:
+                raise ValueError("an ensemble's networks must share their sizes, dt, tau "
+                                 f"and sigma; seed {net.meta.get('seed')} differs from seed "
+                                 f"{first.meta.get('seed')}")
+        self.alpha = float(first.alpha)
+        self.noise_scale = float(first.noise_scale)
+
+        def variable(value: np.ndarray, name: str, trainable: bool = False) -> tf.Variable:
+            # shape None along the ensemble axis: keep() shrinks it in place
+            return tf.Variable(value, name=name, trainable=trainable,
+                               shape=tf.TensorShape([None, *value.shape[1:]]))
+
+        self.W_in = variable(_stacked(networks, "W_in"), "W_in")
+        self.W_out = variable(_stacked(networks, "W_out"), "W_out")
+        self.b = variable(_stacked(networks, "b"), "b")
+        self.mask = variable(_stacked(networks, "mask"), "mask")
+        self.W_rec = variable(_stacked(networks, "W_rec"), "W_rec", trainable=True)
         # Adam written out (Kingma & Ba 2015, with TensorFlow's default epsilon) so its
-        # state is three plain arrays that a checkpoint stores and restores bit for bit.
+        # state is plain arrays that a checkpoint stores and restores bit for bit.
         self.lr, self.beta1, self.beta2, self.epsilon = learning_rate, beta1, beta2, epsilon
-        self.adam_m = tf.Variable(tf.zeros_like(self.W_rec), name="adam_m")
-        self.adam_v = tf.Variable(tf.zeros_like(self.W_rec), name="adam_v")
-        self.adam_t = tf.Variable(0.0, name="adam_t")
+        zeros = np.zeros_like(self.W_rec.numpy())
+        self.adam_m = variable(zeros, "adam_m")
+        self.adam_v = variable(zeros, "adam_v")
+        # per network, so that networks restored from different steps could share a graph
+        self.adam_t = variable(np.zeros(len(networks), np.float32), "adam_t")
+
+    @property
+    def size(self) -> int:
+        """Number of networks in the ensemble (K)."""
+        return int(self.W_rec.shape[0])
 
     def _run(self, inputs: tf.Tensor, noise: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         n_steps = inputs.shape[0]
-        drive = tf.einsum("tbi,ni->tbn", inputs, self.W_in) + self.b + self.noise_scale * noise
+        drive = (tf.einsum("tkbi,kni->tkbn", inputs, self.W_in) + self.b[:, None, :]
+                 + self.noise_scale * noise)
         r = tf.zeros_like(drive[0])
         rates, pre = [], []
         for t in range(n_steps):
@@ -87,58 +130,77 @@ class CTRNN(tf.Module):
             pre.append(m)
         return tf.stack(rates), tf.stack(pre)
 
-    @tf.function
+    @tf.function(reduce_retracing=True)
     def run(self, inputs: tf.Tensor, noise: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         """Simulate from r = 0.
 
         Parameters
         ----------
-        inputs : Tensor, shape (time, trial, n_inputs)
-        noise : Tensor, shape (time, trial, N)
+        inputs : Tensor, shape (time, K, trial, n_inputs)
+        noise : Tensor, shape (time, K, trial, N)
             Standard normal draws xi_t; scaled by sqrt(2 sigma^2 / a) here.
 
         Returns
         -------
-        r, m : Tensors, shape (time, trial, N)
+        r, m : Tensors, shape (time, K, trial, N)
             Rates after each step and the pre-activations that produced them.
         """
         return self._run(inputs, noise)
 
-    def _loss(self, inputs, noise, targets, loss_mask):
+    def _losses(self, inputs, noise, targets, loss_mask):
         r, _ = self._run(inputs, noise)
-        z = tf.einsum("tbn,on->tbo", r, self.W_out)
+        z = tf.einsum("tkbn,kon->tkbo", r, self.W_out)
         weights = tf.broadcast_to(loss_mask, tf.shape(z))
-        return tf.reduce_sum(weights * tf.square(z - targets)) / tf.reduce_sum(weights)
+        # one network's terms contiguous, so its sum runs as it would alone
+        per_network = tf.transpose(weights * tf.square(z - targets), [1, 0, 2, 3])
+        weight_sums = tf.transpose(weights, [1, 0, 2, 3])
+        return (tf.reduce_sum(_rows(per_network), axis=1)
+                / tf.reduce_sum(_rows(weight_sums), axis=1))
 
-    @tf.function
+    @tf.function(reduce_retracing=True)
     def loss(self, inputs, noise, targets, loss_mask) -> tf.Tensor:
-        """Mean squared output error over the unmasked time steps."""
-        return self._loss(inputs, noise, targets, loss_mask)
+        """Each network's mean squared output error over its unmasked time steps.
 
-    @tf.function
+        Arguments are (time, K, trial, ...) like :meth:`run`'s; targets and
+        loss_mask end in the output axis. Returns shape (K,).
+        """
+        return self._losses(inputs, noise, targets, loss_mask)
+
+    @tf.function(reduce_retracing=True)
     def train_step(self, inputs, noise, targets, loss_mask) -> tf.Tensor:
-        """One Adam step on W_rec; returns the loss before the step."""
+        """One Adam step on every W_rec; returns each network's loss before the step,
+        shape (K,)."""
         with tf.GradientTape() as tape:
-            loss = self._loss(inputs, noise, targets, loss_mask)
-        grad = tape.gradient(loss, self.W_rec) * self.mask
-        self.adam_t.assign_add(1.0)
+            losses = self._losses(inputs, noise, targets, loss_mask)
+            # networks share no weights: the sum's gradient is each network's own
+            total = tf.reduce_sum(losses)
+        grad = tape.gradient(total, self.W_rec) * self.mask
+        self.adam_t.assign_add(tf.ones_like(self.adam_t))
         self.adam_m.assign(self.beta1 * self.adam_m + (1.0 - self.beta1) * grad)
         self.adam_v.assign(self.beta2 * self.adam_v + (1.0 - self.beta2) * tf.square(grad))
         step_size = self.lr * tf.sqrt(1.0 - self.beta2**self.adam_t) / (
             1.0 - self.beta1**self.adam_t)
-        update = step_size * self.adam_m / (tf.sqrt(self.adam_v) + self.epsilon)
+        update = step_size[:, None, None] * self.adam_m / (tf.sqrt(self.adam_v) + self.epsilon)
         # Multiplying by the mask (exact 0 or 1) keeps the diagonal exactly zero.
         self.W_rec.assign((self.W_rec - update) * self.mask)
-        return loss
+        return losses
 
-    def state(self) -> dict[str, np.ndarray]:
-        """Trainable state as NumPy arrays, for checkpoints."""
-        return {"W_rec": self.W_rec.numpy(), "adam_m": self.adam_m.numpy(),
-                "adam_v": self.adam_v.numpy(), "adam_t": np.float32(self.adam_t.numpy())}
+    def keep(self, members: Sequence[int]) -> None:
+        """Shrink the ensemble to the networks at positions ``members`` (in that order)."""
+        members = np.asarray(members, np.int32)
+        for var in (self.W_in, self.W_out, self.b, self.mask, self.W_rec, self.adam_m,
+                    self.adam_v, self.adam_t):
+            var.assign(tf.gather(var, members))
 
-    def restore(self, state: dict[str, np.ndarray]) -> None:
-        """Inverse of :meth:`state`."""
-        self.W_rec.assign(state["W_rec"])
-        self.adam_m.assign(state["adam_m"])
-        self.adam_v.assign(state["adam_v"])
-        self.adam_t.assign(float(state["adam_t"]))
+    def state(self, member: int) -> dict[str, np.ndarray]:
+        """One network's trainable state as NumPy arrays, for checkpoints."""
+        return {"W_rec": self.W_rec[member].numpy(), "adam_m": self.adam_m[member].numpy(),
+                "adam_v": self.adam_v[member].numpy(),
+                "adam_t": np.float32(self.adam_t[member].numpy())}
+
+    def restore(self, states: Sequence[dict[str, np.ndarray]]) -> None:
+        """Inverse of :meth:`state`, for every network of the ensemble in order."""
+        self.W_rec.assign(np.stack([s["W_rec"] for s in states]))
+        self.adam_m.assign(np.stack([s["adam_m"] for s in states]))
+        self.adam_v.assign(np.stack([s["adam_v"] for s in states]))
+        self.adam_t.assign(np.asarray([s["adam_t"] for s in states], np.float32))

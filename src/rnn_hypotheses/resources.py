@@ -97,8 +97,9 @@ def _stage_bytes(stage: str, task: Task, config: dict) -> float:
     raise ValueError(f"unknown stage {stage!r}; expected one of {sorted(BASE_MB)}")
 
 
-def job_memory_mb(stage: str, config: dict, task: str | None = None) -> int:
-    """Memory (MB) to declare for one job of ``stage`` on a network of ``task``.
+def job_memory_mb(stage: str, config: dict, task: str | None = None, networks: int = 1) -> int:
+    """Memory (MB) to declare for one job of ``stage`` on ``networks`` networks of ``task``
+    (more than one: an ensemble's training job).
 
     Parameters
     ----------
@@ -108,16 +109,20 @@ def job_memory_mb(stage: str, config: dict, task: str | None = None) -> int:
         The validated config.
     task : str, optional
         A key of ``config["tasks"]``.
+    networks : int
+        Networks the job holds at once; the fixed cost is paid once.
     """
     if stage == "summary":
         return BASE_MB["summary"]
     nbytes = _stage_bytes(stage, make_task(task, config["tasks"][task]), config)
-    return int(BASE_MB[stage] + MARGIN * nbytes / MiB) + 1
+    return int(BASE_MB[stage] + MARGIN * networks * nbytes / MiB) + 1
 
 
 def largest_job(config: dict) -> tuple[str, str, int]:
     """(stage, task, MB) of the job with the largest memory estimate."""
-    return max(((stage, task, job_memory_mb(stage, config, task))
+    ensemble = min(config["training"].get("networks_per_job", 1), config["networks_per_task"])
+    return max(((stage, task, job_memory_mb(stage, config, task,
+                                            ensemble if stage == "train" else 1))
                 for stage in PER_NETWORK_STAGES for task in config["tasks"]),
                key=lambda item: item[2])
 

@@ -12,8 +12,8 @@ import copy
 import re
 from collections.abc import Mapping, Sequence
 
-__all__ = ["claims_paths", "merge_config", "variant_config", "variant_folder",
-           "variant_module", "variants"]
+__all__ = ["claims_paths", "merge_config", "subsample_folder", "variant_config",
+           "variant_folder", "variant_module", "variants"]
 
 
 def merge_config(base: Mapping, overrides: Mapping) -> dict:
@@ -66,6 +66,11 @@ def variant_config(config: Mapping, overrides: Mapping) -> dict:
 def variant_folder(name: str) -> str:
     """Where a variant's results go (it replaces ``results``)."""
     return f"results/robustness/{name}"
+
+
+def subsample_folder(networks: int) -> str:
+    """Where the claims tables at the first ``networks`` networks of each task go."""
+    return f"results/subsample/n{networks}"
 
 
 def variant_module(name: str) -> str:

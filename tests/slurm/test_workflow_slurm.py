@@ -158,7 +158,7 @@ def test_grouping_covers_every_per_network_rule(tmp_path):
 
     jobs = printed_jobs(output)
     ungrouped = sorted({job["rule"] for job in jobs if job["group"] is None
-                        and job["rule"] != "train" and "net" in job["wildcards"]})
+                        and not job["rule"].startswith("train") and "net" in job["wildcards"]})
     assert not ungrouped, (
         f"per-network rules outside any group: {ungrouped}; add them to `groups:` in "
         "profiles/slurm/config.yaml")
@@ -210,7 +210,7 @@ def test_rule_resources_reach_sbatch(smoke_runs, slurm_cluster, smoke_config):
         got = (int(tres["cpu"]), int(tres["mem"].rstrip("M")), int(records[slurm_id]["TimeLimit"]))
         if jobid in single:
             members = [single[jobid]]
-            trains += members[0]["rule"] == "train"
+            trains += members[0]["rule"].startswith("train")
         else:
             group = re.match(r"group_(net_[a-z]+_net\d+)_", Path(log).parent.name)[1]
             members = [job for job in jobs if job["group"] == group]
@@ -219,8 +219,9 @@ def test_rule_resources_reach_sbatch(smoke_runs, slurm_cluster, smoke_config):
                   max(int(job["resources"]["mem_mb"]) for job in members),
                   sum(int(job["resources"]["runtime"]) for job in members))
         assert got == wanted, ([job["rule"] for job in members], got, wanted)
-    assert trains == len(NETWORKS) and groups == len(NETWORKS)
-    train = next(job for job in jobs if job["rule"] == "train")
+    # one training job per task: its two networks are one ensemble (networks_per_job)
+    assert trains == len({task for task, _ in NETWORKS}) and groups == len(NETWORKS)
+    train = next(job for job in jobs if job["rule"].startswith("train"))
     assert int(train["threads"]) == smoke_config["training"]["threads"]
 
 
@@ -275,7 +276,7 @@ def test_failed_job_is_retried_reported_and_resumed(smoke_runs, slurm_snakemake,
     assert run.returncode != 0, out[-5000:]
     assert planned_jobs(out) == {"evaluate": 1, "fig04_mean_weight": 1}
     slurm_logs = tmp_path / ".snakemake" / "slurm_logs"
-    assert not (slurm_logs / "rule_train").exists(), "the trained networks were retrained"
+    assert not list(slurm_logs.glob("rule_train*")), "the trained networks were retrained"
 
     # The failing job was submitted twice (retries: 1) ...
     assert out.count("Trying to restart job") == 1, out[-5000:]
@@ -310,13 +311,14 @@ def test_failed_job_is_retried_reported_and_resumed(smoke_runs, slurm_snakemake,
 
 
 def test_gpu_request_reaches_sbatch(slurm_snakemake, tmp_path):
-    """`--set-resources train:gpu=1` (or the profile's commented set-resources) asks for a GPU.
+    """`--set-resources train_net00_net01:gpu=1` (or the profile's commented set-resources)
+    asks for a GPU for that ensemble's training job.
 
     The test cluster has no GPU, so sbatch refuses the job, and the report of
     the refusal shows the call that asked for one.
     """
     run = slurm_snakemake(
-        tmp_path, "--set-resources", "train:gpu=1", "--retries", "0",
+        tmp_path, "--set-resources", "train_net00_net01:gpu=1", "--retries", "0",
         *snakemake_args(tmp_path, "results/perception/net00/network.npz"), timeout=300)
     assert run.returncode != 0
     calls = re.findall(r"^\s*sbatch --parsable .*$", run.stdout, re.M)

@@ -2,7 +2,7 @@
 
 import re
 
-from rnn_hypotheses.config import network_ids, slowpoint_example_task
+from rnn_hypotheses.config import network_ensembles, network_ids, slowpoint_example_task
 from rnn_hypotheses.pipeline import network_config
 from rnn_hypotheses.resources import job_memory_mb
 from rnn_hypotheses.tasks import configured_tasks, stage_entry
@@ -13,6 +13,8 @@ TASKS = list(TASK_OBJECTS)
 # name -> kind: the task_kinds param of the rules that draw or compare tasks
 TASK_KINDS = {name: task.kind for name, task in TASK_OBJECTS.items()}
 NETS = network_ids(config)
+# the networks each training job trains together (training.networks_per_job)
+ENSEMBLES = network_ensembles(NETS, config["training"].get("networks_per_job", 1))
 STATES = ["untrained", "trained"]
 
 
@@ -56,6 +58,22 @@ def network_provenance(wildcards):
     return network_config(config, wildcards.task, wildcards.net)
 
 
+def ensemble_label(members):
+    """net00_net09: the name of an ensemble of networks in log and benchmark paths."""
+    return f"{members[0]}_{members[-1]}"
+
+
+def ensemble_rule(members):
+    """train_net00_net09: the training rule of one ensemble."""
+    return f"train_{ensemble_label(members)}"
+
+
+def ensemble_provenance(members):
+    """The provenance param of an ensemble's training rule: each member's record of
+    network_provenance, in order."""
+    return lambda wildcards: [network_config(config, wildcards.task, net) for net in members]
+
+
 def simulation_entry(wildcards):
     """The task's config keys the analysis simulations use (a param of rule simulate)."""
     return stage_entry(config["tasks"][wildcards.task], "simulation")
@@ -66,17 +84,19 @@ def fixed_point_entry(wildcards):
     return stage_entry(config["tasks"][wildcards.task], "fixed_points")
 
 
-def job_mem_mb(stage):
+def job_mem_mb(stage, networks=1):
     """A rule's mem_mb: a number for summaries, a function of the wildcards for per-network
-    stages, whose memory grows with the network's size (rnn_hypotheses.resources)."""
+    stages, whose memory grows with the network's size and with the networks a job holds
+    (rnn_hypotheses.resources)."""
     if stage == "summary":
         return job_memory_mb(stage, config)
-    return lambda wildcards: job_memory_mb(stage, config, wildcards.task)
+    return lambda wildcards: job_memory_mb(stage, config, wildcards.task, networks)
 
 
 def train_runtime(wildcards):
-    # Minutes: about 0.05 s per step on one core for the 256-unit decision network.
-    steps = config["training"]["max_steps"]
+    # Minutes: about 0.05 s per step on one core for the 256-unit decision network; an
+    # ensemble of K takes about K times one network's step
+    steps = config["training"]["max_steps"] * config["training"].get("networks_per_job", 1)
     units = config["tasks"][wildcards.task]["n_units"]
     return int(10 + steps * 0.05 * (units / 256) ** 2 / 60 * 2)
 

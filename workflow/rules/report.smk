@@ -4,6 +4,7 @@
 
 from rnn_hypotheses.robustness import (
     claims_paths,
+    subsample_folder,
     variant_config,
     variant_folder,
     variant_module,
@@ -54,6 +55,31 @@ for ROBUSTNESS_SET, ROBUSTNESS_SET_VARIANTS in ROBUSTNESS.items():
             [p for v in ROBUSTNESS_SET_VARIANTS for p in VARIANT_CLAIMS[v]],
             [VARIANT_PERFORMANCE[v] for v in ROBUSTNESS_SET_VARIANTS],
         localrule: True
+
+
+# Claims at the first n networks of each task (config `subsamples`, e.g. [10] in
+# config/many.yaml): this run's own per-network artifacts gathered again by the claims
+# rules of a module whose config has n networks per task, so nothing is trained or analysed
+# twice; only the claims tables move to results/subsample/n<n>/tables/. The hypotheses table
+# shows the verdict at each n beside the run's.
+SUBSAMPLES = sorted(set(config.get("subsamples") or []))
+SUBSAMPLE_CLAIMS = {n: claims_paths(CLAIMS_TABLES, subsample_folder(n)) for n in SUBSAMPLES}
+
+for SUBSAMPLE_N in SUBSAMPLES:
+    SUBSAMPLE_MODULE = f"subsample_n{SUBSAMPLE_N}"
+    SUBSAMPLE_RULES = f"{SUBSAMPLE_MODULE}_"
+    SUBSAMPLE_PREFIX = {
+        f"results/{folder}/": f"{subsample_folder(SUBSAMPLE_N)}/{folder}/"
+        for folder in ("tables", "logs", "benchmarks")
+    }
+
+    module:
+        name: SUBSAMPLE_MODULE
+        snakefile: os.path.join(workflow.basedir, "Snakefile")
+        config: variant_config(config, {"networks_per_task": SUBSAMPLE_N, "subsamples": []})
+        replace_prefix: SUBSAMPLE_PREFIX
+
+    use rule connectivity_claims, latent_claims, slow_points_table from SUBSAMPLE_MODULE as SUBSAMPLE_RULES*
 
 
 rule hypotheses:

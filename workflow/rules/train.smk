@@ -1,25 +1,55 @@
 # Training and evaluation of every network (report, sections 2 and 3).
 
 
-rule train:
-    output:
-        network="results/{task}/{net}/network.npz",
-        history="results/{task}/{net}/history.parquet",
-        snapshots="results/{task}/{net}/snapshots.npz",
-    params:
-        provenance=network_provenance,
-    log:
-        "results/logs/train/{task}/{net}.log",
-    benchmark:
-        "results/benchmarks/train/{task}/{net}.tsv"
-    threads: config["training"]["threads"]
-    resources:
-        mem_mb=job_mem_mb("train"),
-        runtime=train_runtime,
-    conda:
-        "../../envs/rnn.yaml"
-    script:
-        "../../scripts/train.py"
+if max(map(len, ENSEMBLES)) == 1:
+
+    rule train:
+        output:
+            network="results/{task}/{net}/network.npz",
+            history="results/{task}/{net}/history.parquet",
+            snapshots="results/{task}/{net}/snapshots.npz",
+        params:
+            provenance=network_provenance,
+        log:
+            "results/logs/train/{task}/{net}.log",
+        benchmark:
+            "results/benchmarks/train/{task}/{net}.tsv"
+        threads: config["training"]["threads"]
+        resources:
+            mem_mb=job_mem_mb("train"),
+            runtime=train_runtime,
+        conda:
+            "../../envs/rnn.yaml"
+        script:
+            "../../scripts/train.py"
+
+else:
+    # training.networks_per_job > 1: one job trains an ensemble of networks of a task
+    # side by side (rnn_hypotheses.train.train_ensemble). Its outputs are the networks'
+    # own files, so each ensemble is a rule of its own: train_<first>_<last>.
+    for members in ENSEMBLES:
+
+        rule:
+            name:
+                ensemble_rule(members)
+            output:
+                network=expand("results/{{task}}/{net}/network.npz", net=members),
+                history=expand("results/{{task}}/{net}/history.parquet", net=members),
+                snapshots=expand("results/{{task}}/{net}/snapshots.npz", net=members),
+            params:
+                provenance=ensemble_provenance(members),
+            log:
+                f"results/logs/train/{{task}}/{ensemble_label(members)}.log",
+            benchmark:
+                f"results/benchmarks/train/{{task}}/{ensemble_label(members)}.tsv"
+            threads: config["training"]["threads"]
+            resources:
+                mem_mb=job_mem_mb("train", len(members)),
+                runtime=train_runtime,
+            conda:
+                "../../envs/rnn.yaml"
+            script:
+                "../../scripts/train.py"
 
 
 rule evaluate:
