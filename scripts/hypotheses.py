@@ -9,11 +9,14 @@ from rnn_hypotheses.hypotheses import (
     hypotheses_table,
     robustness_sentence,
     robustness_summary,
+    run_family,
+    run_sensitivity,
 )
 from rnn_hypotheses.pipeline import job_log
 
 log = job_log(snakemake.log[0])
 names, variants = snakemake.params.names, snakemake.params.variants
+subsamples = snakemake.params.subsamples
 
 
 def read(paths):
@@ -25,10 +28,16 @@ tables = read(snakemake.input.tables)
 # the variants' tables come in the order of params.variants, each in the order of names
 per_variant = [snakemake.input.variants[i * len(names):(i + 1) * len(names)]
                for i in range(len(variants))]
-sensitivity = artifacts.read_parquet(snakemake.input.sensitivity,
-                                     ["drop_ms", "key", "task", "state", "verdict"])
+sensitivity = artifacts.read_parquet(snakemake.input.sensitivity, ["drop_ms", *CLAIMS_COLUMNS])
+# every claim of the run is one BH family; each sensitivity drop is a run of its own
+# the subsamples' tables likewise, in the order of params.subsamples
+per_subsample = [snakemake.input.subsamples[i * len(names):(i + 1) * len(names)]
+                 for i in range(len(subsamples))]
 table = hypotheses_table(tables, {v: read(p) for v, p in zip(variants, per_variant, strict=True)},
-                         window_dependence=window_dependence(sensitivity))
+                         window_dependence=window_dependence(run_sensitivity(tables, sensitivity)),
+                         subsamples={n: read(p) for n, p in zip(subsamples, per_subsample,
+                                                                 strict=True)})
+family = table.loc[table["row"] == "claim", "p_family"].iloc[0]
 learnt = {}
 for variant, path in zip(variants, snakemake.input.performance, strict=True):
     performance = artifacts.read_parquet(path, ["task", "net", "meets_criterion"])
@@ -41,18 +50,30 @@ if robustness:
 
 title = "Hypotheses of the report and the verdict on each"
 artifacts.write_parquet(snakemake.output.parquet, table,
-                        {"claims_tables": list(names), "robustness_variants": list(variants),
+                        {"claims_tables": list(names), "bh_family": run_family(names),
+                         "robustness_variants": list(variants),
+                         "subsamples": list(subsamples),
                          "variant_networks_meeting_criterion": learnt,
                          "networks_per_task": snakemake.params.networks_per_task})
 intro = (f"{snakemake.params.networks_per_task} networks per task. Each hypothesis of the "
          "report's section 1 (H1-H4) is followed by the claims that bear on it, tested across "
-         "networks (mean and 95% BCa bootstrap interval; Wilcoxon or Mann-Whitney test in the "
-         "claim's direction, alpha 0.05; 'reversed': the opposite one-sided test rejects; "
-         "'not measurable': the statistic's premise fails in too many networks). A "
+         "networks (mean and 95% BCa bootstrap interval; effect size with its BCa interval: "
+         "Cohen's d of one sample, d_z of paired differences, Hedges' g between groups; "
+         "Wilcoxon or Mann-Whitney test in the claim's direction). Verdicts rest on p-values "
+         "adjusted by Benjamini-Hochberg across every claim of the run, at a false discovery "
+         f"rate of 0.05 (family: {family}; 'p adjusted'): 'reversed': the opposite one-sided "
+         "test rejects; 'equivalent': an equivalence test (TOST) shows a claimed change or "
+         "difference absent within its margin; 'not measurable': the statistic's premise "
+         "fails in too many networks. A claim whose verdict in its own claims table (adjusted "
+         "over that table alone) differs says so in its notes. A "
          "hypothesis is 'mixed' when its claims' verdicts differ. The slow-point findings of "
          "section 6 (marked -) bear on none of the four hypotheses and come last. A latent "
          "claim marked window-dependent changes its verdict with the transient left out of "
          "the fits (tables/latent_sensitivity)."
+         + "".join(f" 'verdict at n = {n}' is the claim's verdict from the first {n} networks "
+                   f"of each task alone (adjusted across their own claims), and 'from n = {n}' "
+                   "how it moved with all of them: firmed, reversed, weakened, the same, or "
+                   "stayed inconclusive." for n in subsamples)
          + (" A 'holds in' column says whether a verdict is the same when the experiment is "
             "rerun as that variant. Networks that meet the task criterion: "
             + ", ".join(f"{v} {n}" for v, n in learnt.items()) + ". " + robustness

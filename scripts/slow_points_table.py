@@ -8,6 +8,7 @@ from rnn_hypotheses.analysis.slowpoint_analysis import (
     slow_point_claims,
     slow_point_counts,
 )
+from rnn_hypotheses.analysis.stats import adjust_claims
 from rnn_hypotheses.pipeline import gather_parquet, job_log
 
 log = job_log(snakemake.log[0])
@@ -22,12 +23,15 @@ conditions = gather_parquet(snakemake.input.conditions, params.tasks, params.net
                              "scan_share_fixed", "scan_share_slow", "scan_fixed_distance"])
 stats = network_statistics(conditions, points)
 counts = slow_point_counts(stats)
-claims = slow_point_claims(stats, params.task_kinds)
+# BH over this table's claims; the hypotheses table adjusts over the whole run
+claims = adjust_claims(slow_point_claims(stats, params.task_kinds),
+                       "claims table slow_point_claims")
 for row in counts.itertuples():
     log(f"{row.task:>10} {row.state:>9}  {row.quantity}: {row.mean:.4g} "
         f"[{row.ci_low:.4g}, {row.ci_high:.4g}] {row.unit}")
 for row in claims.itertuples():
-    log(f"{row.verdict:>13}  {row.claim}  (mean {row.mean:.3g}, p {row.p_value:.3g})")
+    log(f"{row.verdict:>13}  {row.claim}  (mean {row.mean:.3g}, p {row.p_value:.3g}, "
+        f"adjusted {row.p_adjusted:.3g})")
 provenance = {"slowpoints": params.slowpoints, "simulation": params.simulation,
               "networks_per_task": params.networks_per_task}
 tables = {Path(p).stem: Path(p).with_suffix("") for p in snakemake.output}

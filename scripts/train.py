@@ -28,8 +28,8 @@ results = train_ensemble(network_task(first), [untrained_network(p) for p in pro
                          TrainSettings.from_config(first["training"]),
                          checkpoint_paths=checkpoints, log=log)
 
-for result, provenance, network, history, snapshot in zip(
-        results, provenances, networks, histories, snapshots, strict=True):
+for result, provenance, history, snapshot in zip(results, provenances, histories, snapshots,
+                                                 strict=True):
     artifacts.write_parquet(history, result.history, provenance)
     artifacts.write_npz(snapshot, {"steps": result.snapshot_steps,
                                    "W_rec": result.snapshot_weights}, provenance)

@@ -41,3 +41,15 @@ def test_tables_with_other_claims_are_refused():
         sensitivity_table({}, main=1000)
     # the main drop need not be among them
     assert not sensitivity_table({0: main}, main=1000)["main"].any()
+
+
+def test_each_drop_keeps_the_family_of_its_own_claims_table():
+    main = claims({("pi_relu", "decision"): "supported"}).assign(
+        p_adjusted=0.02, p_family="claims table latent_claims_drop1000 (1 tests)")
+    early = claims({("pi_relu", "decision"): "inconclusive"}).assign(
+        p_adjusted=0.3, p_family="claims table latent_claims_drop0 (1 tests)")
+    table = sensitivity_table({1000: main, 0: early}, main=1000)
+    assert table["p_family"].tolist() == ["claims table latent_claims_drop0 (1 tests)",
+                                          "claims table latent_claims_drop1000 (1 tests)"]
+    assert table["p_adjusted"].tolist() == [0.3, 0.02]
+    assert table["window_dependent"].all()

@@ -175,8 +175,12 @@ def test_row_for_clearly_negative_differences_is_reversed():
     row = S.claim_row("x is positive", "5.1", "x", x, alternative="greater")
     assert row["verdict"] == "reversed"
     assert row["p_value"] > 0.5
-    # all ten below the reference: the opposite test's exact p is 2**-10
-    assert row["notes"] == f"opposite one-sided test rejects (p = {2.0**-10:.3g})"
+    # all ten below the reference: the opposite test's exact p is 2**-10; one claim
+    # alone is not adjusted, so the reason gives the raw p only
+    assert row["reason"] == f"opposite one-sided test rejects (p = {2.0**-10:.3g})"
+    assert row["p_opposite"] == pytest.approx(2.0**-10)
+    assert row["p_adjusted"] == row["p_opposite"] and row["p_family"] == S.UNADJUSTED
+    assert row["notes"] == ""
 
 
 def test_row_with_the_interval_on_the_other_side_is_not_supported():
@@ -187,7 +191,7 @@ def test_row_with_the_interval_on_the_other_side_is_not_supported():
     assert S.one_sample_test(x, 0.0, "less").p_value == pytest.approx(0.1162109375)
     assert row["ci_high"] < 0
     assert row["verdict"] == "not supported"
-    assert row["notes"] == "95% interval lies on the opposite side of the reference"
+    assert row["reason"] == "95% interval lies on the opposite side of the reference"
 
 
 def test_row_with_three_networks_is_inconclusive_and_says_why():
@@ -230,8 +234,8 @@ def test_verdict_rules_known_answers():
     verdict, note = S.verdict(ok, 1.0, 2.0, not_measurable=4, networks=8,
                               measurable_min_p=1 / 16)
     assert verdict == "not measurable" and "too few measurable networks" in note
-    assert set(S.VERDICTS) == {"supported", "not supported", "reversed", "inconclusive",
-                               "not measurable"}
+    assert set(S.VERDICTS) == {"supported", "not supported", "reversed", "equivalent",
+                               "inconclusive", "not measurable"}
 
 
 def test_rows_leave_out_networks_where_the_statistic_is_not_measurable():

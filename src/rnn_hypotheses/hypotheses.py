@@ -7,14 +7,20 @@ the one explicit mapping from claim to hypothesis, :data:`CLAIM_HYPOTHESIS`, and
 builds the hypotheses table: every claim row, grouped under the hypothesis it
 bears on, plus one row per hypothesis whose verdict sums up its claims'.
 
-A hypothesis takes the verdict its claims agree on (:func:`aggregate_verdict`:
-claims that are ``not measurable`` are set aside; claims that are all against it,
-some ``reversed`` and some ``not supported``, make it ``not supported``); otherwise
-it is ``mixed``. Its notes count the verdicts.
+The claims' verdicts in this table rest on p-values adjusted across every claim
+of the run (Benjamini & Hochberg 1995, :func:`.analysis.stats.adjust_claims`): the
+family is all the claims tables it gathers, while each claims table, written by its
+own job, adjusts over itself. Where the two families give a claim different
+verdicts, its notes give the claims table's. A hypothesis takes the verdict its
+claims agree on (:func:`aggregate_verdict`: claims that are ``not measurable`` are
+set aside; claims that are all against it, some ``reversed``, ``not supported`` or
+``equivalent``, make it ``not supported``); otherwise it is ``mixed``. Its notes
+count the verdicts.
 
 Robustness variants (other seeds, other gains) produce claims tables of their
-own; :func:`hypotheses_table` adds one column per variant saying whether each
-row's verdict holds there.
+own, each variant a run and a family of its own; :func:`hypotheses_table` adds one
+column per variant saying whether each row's verdict holds there. The latent
+claims' reruns at other drops are runs too (:func:`run_sensitivity`).
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .analysis.stats import CLAIMS_COLUMNS, VERDICTS
+from .analysis.stats import CLAIMS_COLUMNS, VERDICTS, adjust_claims
 from .htmlpage import html_page, html_paragraph, html_table
 
 __all__ = [
@@ -43,13 +49,17 @@ __all__ = [
     "holds_text",
     "robustness_sentence",
     "robustness_summary",
+    "run_family",
+    "run_sensitivity",
     "variant_verdicts",
 ]
 
 MIXED = "mixed"
 """The verdict of a hypothesis whose claims' verdicts disagree."""
 
-_AGAINST = frozenset({"not supported", "reversed"})
+# "equivalent" answers a claim of change (or of a difference) with "none beyond the
+# margin": evidence against the claim, as the other two are
+_AGAINST = frozenset({"not supported", "reversed", "equivalent"})
 
 
 @dataclass(frozen=True)
@@ -144,9 +154,10 @@ def aggregate_verdict(verdicts: Sequence[str]) -> str:
     2. Claims that are ``"not measurable"`` carry no evidence either way and are set
        aside (the hypothesis's notes still count them).
     3. The common verdict if the rest agree (``"reversed"`` if every one is
-       reversed).
-    4. ``"not supported"`` if the rest all go against the hypothesis, some
-       ``"reversed"`` and some ``"not supported"``.
+       reversed, ``"equivalent"`` if every one is equivalent).
+    4. ``"not supported"`` if the rest all go against the hypothesis in different
+       ways: ``"reversed"``, ``"not supported"`` or ``"equivalent"`` (a claimed change
+       shown absent).
     5. :data:`MIXED` otherwise.
 
     Parameters
@@ -224,6 +235,71 @@ def _claims_rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return rows
 
 
+def run_family(names: Sequence[str], run: str = "run") -> str:
+    """The family of a run's BH adjustment, in words: every claim of its claims tables."""
+    return f"{run}: every claim of {', '.join(names)}"
+
+
+def _run_adjusted(rows: pd.DataFrame, family: str) -> pd.DataFrame:
+    """Claims rows with their verdicts decided on p-values adjusted over ``family``.
+
+    A claim whose verdict differs from its claims table's (adjusted over that table
+    alone) says so in its notes, with the table's family.
+    """
+    adjusted = adjust_claims(rows, family)
+    changed = adjusted["verdict"].to_numpy() != rows["verdict"].to_numpy()
+    for k in np.flatnonzero(changed):
+        own = (f"verdict in {rows['source'].iat[k]}: {rows['verdict'].iat[k]} "
+               f"(family: {rows['p_family'].iat[k]})")
+        notes = adjusted["notes"].iat[k]
+        adjusted.iat[k, adjusted.columns.get_loc("notes")] = f"{notes}; {own}" if notes else own
+    return adjusted
+
+
+def run_sensitivity(tables: Mapping[str, pd.DataFrame], sensitivity: pd.DataFrame,
+                    source: str = "latent_claims") -> pd.DataFrame:
+    """The sensitivity reruns' verdicts as the run at each drop would give them.
+
+    Each drop of ``sensitivity`` is the run whose ``source`` claims are that drop's: its
+    family for the adjustment is ``tables`` with ``source`` replaced by the drop's
+    rows, so that a verdict at the run's own drop is decided as the hypotheses table
+    decides it, and window dependence compares like with like.
+
+    Parameters
+    ----------
+    tables : mapping
+        The run's claims tables (as :func:`hypotheses_table` takes them).
+    sensitivity : DataFrame
+        ``drop_ms`` and :data:`.analysis.stats.CLAIMS_COLUMNS`, one block of ``source``'s
+        claims per drop (tables/latent_sensitivity).
+    source : str
+        The name in ``tables`` that the drops replace.
+
+    Returns
+    -------
+    ``sensitivity`` (same rows, order and columns) with ``p_adjusted``,
+    ``p_equivalence_adjusted``, ``p_family``, ``verdict`` and ``reason`` of the run
+    at each drop.
+    """
+    decided = sensitivity.copy()
+    replaced = ["p_adjusted", "p_equivalence_adjusted", "p_family", "verdict", "reason"]
+    for drop, part in sensitivity.groupby("drop_ms", sort=True):
+        run = {**tables, source: part[list(CLAIMS_COLUMNS)]}
+        rows = adjust_claims(_claims_rows(run), run_family(
+            list(run), f"run with {source} at drop {drop:g} ms"))
+        mine = rows[rows["source"] == source]
+        decided.loc[part.index, replaced] = mine[replaced].to_numpy()
+    return decided
+
+
+_FLOATS = ("mean", "ci_low", "ci_high", "effect", "effect_low", "effect_high", "reference",
+           "p_value", "p_opposite", "equivalence_margin", "p_equivalence", "p_adjusted",
+           "p_equivalence_adjusted")
+# a hypothesis row has no estimate, test or p-value of its own
+_NO_ESTIMATE = {**dict.fromkeys(_FLOATS, math.nan), "effect_size": "", "test": "",
+                "alternative": "", "p_family": "", "reason": ""}
+
+
 def _grouped(rows: pd.DataFrame) -> pd.DataFrame:
     """Hypothesis rows followed by their claims, in the report's order."""
     out = []
@@ -235,8 +311,7 @@ def _grouped(rows: pd.DataFrame) -> pd.DataFrame:
             "task": "", "state": "", "claim": hyp.text,
             "section": f"1 (evidence: {hyp.sections})",
             "statistic": f"agreement of the verdicts of its {len(verdicts)} claims",
-            "n": len(verdicts), "mean": math.nan, "ci_low": math.nan, "ci_high": math.nan,
-            "test": "", "p_value": math.nan, "verdict": aggregate_verdict(verdicts),
+            "n": len(verdicts), **_NO_ESTIMATE, "verdict": aggregate_verdict(verdicts),
             "notes": _verdict_notes(mine),
         })
         out += [{"row": "claim", "hypothesis": hyp.label, **r}
@@ -246,8 +321,7 @@ def _grouped(rows: pd.DataFrame) -> pd.DataFrame:
     out += [{"row": "claim", "hypothesis": "", **r}
             for r in loose.drop(columns=["hypothesis"]).to_dict("records")]
     table = pd.DataFrame(out, columns=["row", "hypothesis", "source", *CLAIMS_COLUMNS])
-    return table.astype({"n": "int64", "mean": "float64", "ci_low": "float64",
-                         "ci_high": "float64", "p_value": "float64"})
+    return table.astype({"n": "int64", **dict.fromkeys(_FLOATS, "float64")})
 
 
 def variant_verdicts(main: pd.DataFrame, variant: pd.DataFrame) -> list[str]:
@@ -276,8 +350,12 @@ def holds_text(verdict: str, variant_verdict: str) -> str:
     return "yes" if variant_verdict == verdict else f"no ({variant_verdict})"
 
 
-# how far a verdict leans for (+) or against (-) its claim; "not measurable" has no lean
-_LEAN = {"supported": 1, "inconclusive": 0, "not supported": -1, "reversed": -2}
+# how far a verdict leans for (+) or against (-) its claim; "not measurable" has no lean.
+# Against it: an interval on the other side (not supported) is weaker than a test
+# showing the change absent within its margin (equivalent), which is weaker than a test
+# showing the opposite change (reversed).
+_LEAN = {"supported": 1, "inconclusive": 0, "not supported": -1, "equivalent": -1.5,
+         "reversed": -2}
 
 ROBUSTNESS_COLUMNS = ("variant", "claims", "held", "flipped", "weakened", "strengthened",
                       "unmeasurable", "missing")
@@ -301,10 +379,10 @@ def _change(verdict: str, other: str) -> str:
 def robustness_summary(table: pd.DataFrame) -> pd.DataFrame:
     """How the claims' verdicts fare in each robustness variant.
 
-    A verdict that changes between supported and not supported or reversed flips,
-    far stronger evidence against robustness than one that moves to or from
-    inconclusive (a p value crossing alpha with 10 networks), or between not
-    supported and reversed.
+    A verdict that changes between supported and not supported, equivalent or reversed
+    flips, far stronger evidence against robustness than one that moves to or from
+    inconclusive (a p value crossing alpha with 10 networks), or between two verdicts
+    against the claim (not supported < equivalent < reversed in strength).
 
     Parameters
     ----------
@@ -315,11 +393,11 @@ def robustness_summary(table: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame with :data:`ROBUSTNESS_COLUMNS`
         One row per variant: ``variant``, ``claims`` (claim rows), ``held``,
-        ``flipped`` (supported <-> not supported or reversed), ``weakened``
-        (towards inconclusive: supported, not supported or reversed ->
-        inconclusive, reversed -> not supported), ``strengthened`` (the reverse
-        moves), ``unmeasurable`` (to or from not measurable) and ``missing``; the
-        last six sum to ``claims``.
+        ``flipped`` (supported <-> not supported, equivalent or reversed),
+        ``weakened`` (towards inconclusive: any verdict -> inconclusive, reversed ->
+        equivalent or not supported, equivalent -> not supported), ``strengthened``
+        (the reverse moves), ``unmeasurable`` (to or from not measurable) and
+        ``missing``; the last six sum to ``claims``.
     """
     claims = table[table["row"] == "claim"]
     out = []
@@ -336,17 +414,33 @@ def robustness_sentence(summary: pd.DataFrame) -> str:
     """One sentence per variant of :func:`robustness_summary`, for the table's intro."""
     return " ".join(
         f"{r.variant}: {r.held} of {r.claims} claim verdicts hold, {r.flipped} flip "
-        f"(supported against not supported or reversed), {r.weakened} weaken, "
+        f"(supported against not supported, equivalent or reversed), {r.weakened} weaken, "
         f"{r.strengthened} strengthen"
         + (f", {r.unmeasurable} change to or from not measurable" if r.unmeasurable else "")
         + (f", {r.missing} missing." if r.missing else ".")
         for r in summary.itertuples())
 
 
+def subsample_change(small: str, large: str) -> str:
+    """How a claim's verdict at the first n networks of each task (``small``) moved with
+    all of them (``large``): ``"firmed"`` (the same lean, stronger, e.g. inconclusive to
+    supported or not supported to reversed), ``"reversed"`` (for the claim at one, against
+    it at the other), ``"weakened"``, ``"same"``, ``"stayed inconclusive"``,
+    ``"unmeasurable"`` (not measurable at one of them), ``"changed"`` (a hypothesis's
+    aggregate verdict, such as mixed, that differs) or ``"missing"``."""
+    if small != large and not {small, large} <= {*_LEAN, "not measurable"}:
+        return "changed"  # a hypothesis's aggregate, e.g. mixed
+    change = _change(small, large)
+    if change == "held":
+        return "stayed inconclusive" if small == "inconclusive" else "same"
+    return {"strengthened": "firmed", "flipped": "reversed"}.get(change, change)
+
+
 def hypotheses_table(
     tables: Mapping[str, pd.DataFrame],
     variants: Mapping[str, Mapping[str, pd.DataFrame]] | None = None,
     window_dependence: pd.DataFrame | None = None,
+    subsamples: Mapping[int, Mapping[str, pd.DataFrame]] | None = None,
 ) -> pd.DataFrame:
     """The hypotheses table: each hypothesis, then the claims bearing on it.
 
@@ -358,7 +452,8 @@ def hypotheses_table(
     variants : mapping, optional
         Robustness variant name -> its claims tables (same names as ``tables``).
     window_dependence : DataFrame, optional
-        :func:`.claims.sensitivity.window_dependence` of the latent claims: ``key``,
+        :func:`.claims.sensitivity.window_dependence` of the latent claims (of
+        :func:`run_sensitivity`, so that each drop's verdicts are its run's): ``key``,
         ``task``, ``state``, ``window_dependent``, ``verdicts``.
 
     Returns
@@ -366,11 +461,20 @@ def hypotheses_table(
     DataFrame
         ``row`` (``"hypothesis"`` or ``"claim"``), ``hypothesis`` (``"H1"``... or
         empty for findings that bear on none), ``source`` (the claims table), then
-        :data:`.analysis.stats.CLAIMS_COLUMNS`, then ``verdict_<variant>`` per variant
-        (its verdict there; ``""`` where the variant lacks the row), then, with
+        :data:`.analysis.stats.CLAIMS_COLUMNS` with every claim's verdict decided on
+        p-values adjusted across all claims of ``tables`` (:func:`run_family`, stated
+        in ``p_family``; a verdict that differs from its claims table's says so in the
+        notes), then ``verdict_<variant>`` per variant (its verdict there, adjusted
+        across that variant's claims; ``""`` where the variant lacks the row), then, with
         ``window_dependence``, ``window_dependent`` (True for a latent claim whose
         verdict changes with the transient left out; the notes then list its verdict at
-        each drop; a hypothesis's notes count such claims).
+        each drop; a hypothesis's notes count such claims), then per subsample n,
+        ``at_n<n>`` (the verdict of the claims tables built from the first n networks of
+        each task, adjusted across their own claims) and ``from_n<n>``
+        (:func:`subsample_change` from that verdict to the run's).
+    subsamples : mapping, optional
+        n -> the claims tables of the first n networks of each task (same names as
+        ``tables``).
 
     Raises
     ------
@@ -378,12 +482,21 @@ def hypotheses_table(
         If a claim has no entry in :data:`CLAIM_HYPOTHESIS`, an empty or unknown
         verdict, or appears twice.
     """
-    table = _grouped(_claims_rows(tables))
+    table = _grouped(_run_adjusted(_claims_rows(tables), run_family(list(tables))))
     for name, variant_tables in (variants or {}).items():
-        other = _grouped(_claims_rows(variant_tables))
+        # each variant is a run of its own: its own family
+        other = _grouped(_run_adjusted(_claims_rows(variant_tables),
+                                       run_family(list(variant_tables), f"run {name}")))
         table[f"verdict_{name}"] = variant_verdicts(table, other)
     if window_dependence is not None:
         table = _mark_window_dependence(table, window_dependence)
+    for n, sub_tables in sorted((subsamples or {}).items()):
+        # the first n networks are a run of their own: their own family
+        other = _grouped(_run_adjusted(_claims_rows(sub_tables),
+                                       run_family(list(sub_tables), f"first {n} networks")))
+        table[f"at_n{n}"] = small = variant_verdicts(table, other)
+        table[f"from_n{n}"] = [subsample_change(a, b) if a else "missing"
+                               for a, b in zip(small, table["verdict"], strict=True)]
     return table
 
 
@@ -416,8 +529,10 @@ def _number(x: float) -> str:
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
     """The hypotheses table as text, for markdown and HTML.
 
-    The estimate and its interval become one ``mean [95% CI]`` column; p-values
-    get three significant digits.
+    The estimate and its interval become one ``mean [95% CI]`` column, the effect
+    size one ``effect [95% CI]`` column (``"Cohen's d_z 1.2 [0.6, 2.1]"``); p-values
+    get three significant digits, the BH-adjusted one (``p adjusted``) beside the raw
+    one in the claimed direction; the notes start with the verdict's reason.
 
     Parameters
     ----------
@@ -432,6 +547,11 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
         "" if not math.isfinite(m) else f"{m:.3g} [{_number(lo)}, {_number(hi)}]"
         for m, lo, hi in zip(table["mean"], table["ci_low"], table["ci_high"], strict=True)
     ]
+    effect = [
+        "" if math.isnan(e) else f"{name} {e:.3g} [{lo:.3g}, {hi:.3g}]"
+        for name, e, lo, hi in zip(table["effect_size"], table["effect"], table["effect_low"],
+                                   table["effect_high"], strict=True)
+    ]
     out = pd.DataFrame({
         # a finding outside the four hypotheses (section 6) is marked by a dash
         "H": table["hypothesis"].replace("", "-"),
@@ -439,27 +559,39 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
         "section": table["section"],
         "statistic": table["statistic"],
         "mean [95% CI]": estimate,
+        "effect [95% CI]": effect,
         "test": table["test"],
         "p": [_number(p) for p in table["p_value"]],
+        "p adjusted": [_number(p) for p in table["p_adjusted"]],
         "n": table["n"].astype(str),
-        "verdict": table["verdict"],
     })
+    for column in table.columns:
+        if column.startswith("at_n"):
+            n = column.removeprefix("at_n")
+            out[f"verdict at n = {n}"] = table[column]
+            out[f"from n = {n}"] = table[f"from_n{n}"]
+    out["verdict"] = table["verdict"]
     for column in table.columns:
         if column.startswith("verdict_"):
             out[column.replace("verdict_", "holds in ")] = [
                 holds_text(v, other) for v, other in zip(table["verdict"], table[column],
                                                          strict=True)]
-    out["notes"] = table["notes"]
+    out["notes"] = ["; ".join(part for part in (reason, notes) if part)
+                    for reason, notes in zip(table["reason"], table["notes"],
+                                             strict=True)]
     return out
 
 
 _VERDICT_CLASS = {"supported": "yes", "not supported": "no", "reversed": "no",
-                  "inconclusive": "open", "not measurable": "open", MIXED: "mixed"}
+                  "equivalent": "no", "inconclusive": "open", "not measurable": "open",
+                  MIXED: "mixed"}
+"""CSS class of each verdict: for the claim (yes), against it (no; "equivalent" shows a
+claimed change absent), undecided (open)."""
 
 
 def _cell_class(column: str, value: str) -> str:
     """CSS class of a cell: verdicts and robustness flags are coloured."""
-    if column == "verdict":
+    if column == "verdict" or column.startswith("verdict at n = "):
         return _VERDICT_CLASS.get(value, "")
     if column.startswith("holds in "):
         return {"yes": "yes", "missing": "open"}.get(value, "no")

@@ -88,6 +88,8 @@ rule hypotheses:
         # variant by variant, each in the order of CLAIMS_TABLES
         variants=[p for paths in VARIANT_CLAIMS.values() for p in paths],
         performance=list(VARIANT_PERFORMANCE.values()),
+        # subsample by subsample, each in the order of CLAIMS_TABLES
+        subsamples=[p for paths in SUBSAMPLE_CLAIMS.values() for p in paths],
         sensitivity="results/tables/latent_sensitivity.parquet",
     output:
         parquet="results/tables/hypotheses.parquet",
@@ -101,6 +103,7 @@ rule hypotheses:
         networks_per_task=config["networks_per_task"],
         names=CLAIMS_TABLES,
         variants=list(ROBUSTNESS_VARIANTS),
+        subsamples=SUBSAMPLES,
     log:
         "results/logs/hypotheses.log",
     benchmark:

@@ -657,23 +657,28 @@ def _between_note(part: pd.DataFrame, spec: ClaimSpec, state: str | None) -> str
 
 _TRAINING = "trained minus untrained"
 SLOW_POINT_CLAIMS: tuple[ClaimSpec, ...] = (
+    # The four count claims take an equivalence margin of 0.5 points per input condition
+    # (counts are averaged over the conditions; within it, on average fewer than one
+    # condition in two gains or loses a point), so that ten networks with the same count
+    # before and after are "equivalent", not "inconclusive" (stats.equivalence_test).
     ClaimSpec("slow_more_fixed_points_decision",
               "decision networks have more fixed points than perception networks ({state})",
               "6 (Q2)", "fixed points per input condition, decision minus perception, {state}",
               "fixed_{state}", kind="between", groups=(Decision.kind, Perception.kind),
-              states=("trained", "untrained")),
+              states=("trained", "untrained"), equivalence=0.5),
     ClaimSpec("slow_more_saddles_decision",
               "decision networks have more saddles than perception networks ({state})",
               "6 (Q2)", "saddles per input condition, decision minus perception, {state}",
               "saddle_{state}", kind="between", groups=(Decision.kind, Perception.kind),
-              states=("trained",)),
+              states=("trained",), equivalence=0.5),
     ClaimSpec("slow_fixed_points_change", "training changes the number of fixed points",
               "6 (Q2)", f"fixed points per input condition, {_TRAINING}", "fixed_trained",
               kind="paired", other="fixed_untrained", alternative="two-sided",
-              label="suffix"),
+              label="suffix", equivalence=0.5),
     ClaimSpec("slow_regions_change", "training changes the number of slow regions", "6.1.2",
               f"slow regions per input condition, {_TRAINING}", "slow_trained", kind="paired",
-              other="slow_untrained", alternative="two-sided", label="suffix"),
+              other="slow_untrained", alternative="two-sided", label="suffix",
+              equivalence=0.5),
     ClaimSpec("slow_inputs_move_slowest_mode", "training makes inputs move the slowest mode "
               "more", "6 (Q3)", "range over input conditions of the dominant stable point's "
               f"largest real eigenvalue (1/s), {_TRAINING}", "slowest_rate_range_trained",

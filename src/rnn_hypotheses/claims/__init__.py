@@ -7,7 +7,12 @@ per task and state. :func:`evaluate_claims` turns specifications and a per-netwo
 table into claims-table rows (:data:`.analysis.stats.CLAIMS_COLUMNS`), each
 identified by its ``key``, ``task`` and ``state``. A claim whose statistic rests on a
 premise that can fail in a network names a boolean column saying where it holds
-(``measurable``); the other networks are left out of its test and counted.
+(``measurable``); the other networks are left out of its test and counted. A claim
+of change whose data can show no change names an equivalence margin
+(``equivalence``): its rows are then ``equivalent`` where the TOST shows the change
+within the margin (:func:`.analysis.stats.equivalence_test`). The rows' verdicts are not
+adjusted for multiple comparisons; :func:`.analysis.stats.adjust_claims` adjusts a
+whole table (each claims script) or run (the hypotheses table).
 """
 
 from __future__ import annotations
@@ -72,6 +77,12 @@ class ClaimSpec:
         when too many are (:func:`.analysis.stats.verdict`). None: every network.
     unmeasurable_reason : str
         Why a network's statistic is not measurable, in words, for the notes.
+    equivalence : float or str
+        Equivalence margin on the estimate's scale (as ``reference``: a number, a
+        threshold's name, or a column constant within a task): where the data show the
+        estimate within it of the reference (TOST), a claim of change is
+        ``"equivalent"`` rather than ``"inconclusive"``. 0 (the default): only when
+        every value equals the reference.
     """
 
     key: str
@@ -90,6 +101,7 @@ class ClaimSpec:
     label: Literal["prefix", "suffix"] = "prefix"
     measurable: str | None = None
     unmeasurable_reason: str = ""
+    equivalence: float | str = 0.0
 
 
 def _constant(part: pd.DataFrame, column: str) -> float:
@@ -101,12 +113,17 @@ def _constant(part: pd.DataFrame, column: str) -> float:
     return float(values[0])
 
 
+def _resolve(value: float | str, part: pd.DataFrame, thresholds: Mapping[str, float]) -> float:
+    """A number, a named threshold, or a column constant within the task's rows."""
+    if not isinstance(value, str):
+        return float(value)
+    if value in thresholds:
+        return float(thresholds[value])
+    return _constant(part, value)
+
+
 def _reference(spec: ClaimSpec, part: pd.DataFrame, thresholds: Mapping[str, float]) -> float:
-    if not isinstance(spec.reference, str):
-        return float(spec.reference)
-    if spec.reference in thresholds:
-        return float(thresholds[spec.reference])
-    return _constant(part, spec.reference)
+    return _resolve(spec.reference, part, thresholds)
 
 
 Note = Callable[[pd.DataFrame, ClaimSpec, str | None], str]
@@ -171,7 +188,8 @@ def evaluate_claims(
 
     Returns
     -------
-    DataFrame with :data:`.analysis.stats.CLAIMS_COLUMNS`. Rows read as ``spec.label``
+    DataFrame with :data:`.analysis.stats.CLAIMS_COLUMNS`, verdicts unadjusted (``p_family``
+    :data:`.analysis.stats.UNADJUSTED`). Rows read as ``spec.label``
     says, tasks in name order. A between-task row reads ``"<text>"`` and has an empty
     task when one pair of tasks is compared; with several, each pair's row reads
     ``"<a> vs <b>: <text>"`` and has task ``"<a> vs <b>"``.
@@ -191,6 +209,7 @@ def evaluate_claims(
             pairs = _between_pairs(spec, tasks, kinds)
             for high, low in pairs:
                 first, second = table[table["task"] == high], table[table["task"] == low]
+                margin = _resolve(spec.equivalence, pd.concat([first, second]), thresholds)
                 pair = f"{high} vs {low}" if len(pairs) > 1 else ""
                 for state in spec.states or (None,):
                     column = spec.column.format(state=state)
@@ -205,7 +224,8 @@ def evaluate_claims(
                         key=spec.key, task=pair, state=state or "",
                         measurable=_measurable(spec, first, state),
                         other_measurable=_measurable(spec, second, state),
-                        unmeasurable_reason=spec.unmeasurable_reason, **options))
+                        unmeasurable_reason=spec.unmeasurable_reason,
+                        equivalence_margin=margin, **options))
             continue
         for task in tasks:
             part = table[table["task"] == task]
@@ -223,5 +243,7 @@ def evaluate_claims(
                     alternative=spec.alternative,
                     notes=note(part, spec, state) if note else "", key=spec.key, task=task,
                     state=state or "", measurable=_measurable(spec, part, state),
-                    unmeasurable_reason=spec.unmeasurable_reason, **options))
+                    unmeasurable_reason=spec.unmeasurable_reason,
+                    equivalence_margin=_resolve(spec.equivalence, part, thresholds),
+                    **options))
     return claims_table(rows)

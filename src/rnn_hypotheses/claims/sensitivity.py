@@ -3,7 +3,11 @@
 The latent claims are tested on the part of each held trial after ``latent.drop_ms``;
 :func:`sensitivity_table` stacks the claims tables obtained with several drops (each
 from the same analysis, differing only in the drop), and :func:`window_dependence`
-says which claims change their verdict across them.
+says which claims change their verdict across them. Each drop's claims table adjusts its
+p-values over its own claims (Benjamini-Hochberg, ``p_family``), as the main latent claims
+table does; the stacked rows keep them. The hypotheses table instead decides every drop
+over the whole run with that drop's latent claims
+(:func:`rnn_hypotheses.hypotheses.run_sensitivity`) before asking for window dependence.
 """
 
 from __future__ import annotations

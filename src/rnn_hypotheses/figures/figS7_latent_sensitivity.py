@@ -17,6 +17,7 @@ VERDICT_MARKERS = {
     "supported": ("o", True),
     "reversed": ("v", True),
     "not supported": ("X", True),
+    "equivalent": ("D", True),
     "inconclusive": ("o", False),
     "not measurable": ("s", False),
 }
