@@ -5,8 +5,9 @@ One model holds an ensemble of K networks of the same size, stacked along a
 leading axis and simulated in one graph by batched matrix products; a single
 network is an ensemble of one. Each network's slice of every product, its loss
 and its Adam update are computed exactly as they would be alone (the batched
-kernels work slice by slice), so a network's weights do not depend on which
-networks share its ensemble (tests/test_training.py checks this bit for bit).
+kernels work slice by slice, and no graph rewrite reorders a sum), so on a CPU a
+network's weights do not depend on which networks share its ensemble
+(tests/test_training.py checks this bit for bit).
 
 The time loop is unrolled inside one ``tf.function``: for trials of ~100 steps
 that graph runs several times faster on a CPU than ``tf.scan`` or an
@@ -25,6 +26,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import tensorflow as tf  # noqa: E402
 
 from .network import Network  # noqa: E402
+
+# Grappler's arithmetic optimizer rewrites chains of additions (into AddN, in an order of
+# its choosing) only where it knows every shape, which it does for an ensemble of one but
+# not for a larger one. Without it, each network's sums run in the order written, whatever
+# the ensemble, so a network's weights are bitwise the same alone or in any ensemble; the
+# step is no slower (benchmarks/train_throughput.py).
+tf.config.optimizer.set_experimental_options({"arithmetic_optimization": False})
 
 _threads_set: int | None = None
 

@@ -72,7 +72,8 @@ def network_config(config: dict, task: str, net: str) -> dict:
         "model": config["model"],
         # without the analysis-only keys, which reach the analyses as their own param
         "task_config": stage_entry(config["tasks"][task]),
-        "training": config["training"],
+        # networks_per_job decides which jobs train a network, not its weights (model.py)
+        "training": {k: v for k, v in config["training"].items() if k != "networks_per_job"},
     }
 
 

@@ -8,7 +8,8 @@ take and ends with bitwise the same weights.
 Several networks of one task can train together as an ensemble (one graph, batched
 products; ``training.networks_per_job``). Each keeps its own seed, batches, noise,
 early stop, history, snapshots and checkpoint; a network that reaches its loss
-target leaves the ensemble and the others go on without it.
+target leaves the ensemble and the others go on without it. On a CPU a network ends
+with bitwise the same weights in any ensemble as alone.
 """
 
 from __future__ import annotations
@@ -82,14 +83,13 @@ def step_batch(task: Task, network: Network, settings: TrainSettings, step: int)
     return batch, noise
 
 
-def _fingerprint(task: Task, network: Network, settings: TrainSettings,
-                 ensemble: list[int]) -> str:
-    # A network's float32 rounding depends on the ensemble's size (batched kernels), so
-    # a checkpoint is resumed only by the same ensemble.
+def _fingerprint(task: Task, network: Network, settings: TrainSettings) -> str:
+    # Without networks_per_job: a network trains to the same bits in any ensemble (model.py),
+    # so the checkpoints of another ensemble serve as well.
+    training = {k: v for k, v in settings.__dict__.items() if k != "networks_per_job"}
     return artifacts._config_json(
-        {"task": task.name, "task_cfg": task.config, "settings": settings.__dict__,
-         "meta": network.meta, "dt": network.dt, "tau": network.tau, "sigma": network.sigma,
-         "ensemble": ensemble})
+        {"task": task.name, "task_cfg": task.config, "settings": training,
+         "meta": network.meta, "dt": network.dt, "tau": network.tau, "sigma": network.sigma})
 
 
 @dataclass(eq=False)  # members are told apart by identity
@@ -232,8 +232,8 @@ def train_ensemble(
         The untrained networks (same size); not modified.
     checkpoint_paths : list of paths, optional
         One per network: where to checkpoint every ``checkpoint_minutes``. If every
-        network has a checkpoint written for the same configuration and ensemble, the
-        ensemble resumes from them.
+        network has a checkpoint written for the same configuration, all from the same
+        step (or finished), the ensemble resumes from them.
     stop_after : int, optional
         Stop (with checkpoints) after this many steps of this call, as if the job were
         killed; for testing resumption.
@@ -250,9 +250,8 @@ def train_ensemble(
     """
     from .model import CTRNN  # TensorFlow is imported only where training happens.
 
-    seeds = [int(net.meta["seed"]) for net in networks]
     paths = checkpoint_paths or [None] * len(networks)
-    members = [_Member(net, _fingerprint(task, net, settings, seeds), Path(path) if path else None)
+    members = [_Member(net, _fingerprint(task, net, settings), Path(path) if path else None)
                for net, path in zip(networks, paths, strict=True)]
     solo = len(members) == 1
 
