@@ -2,7 +2,7 @@
 
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.evaluate import evaluate
-from rnn_hypotheses.pipeline import job_log, network_task
+from rnn_hypotheses.pipeline import end_job, job_log, network_task
 
 log = job_log(snakemake.log[0])
 params, task, net = snakemake.params, snakemake.wildcards.task, snakemake.wildcards.net
@@ -18,3 +18,4 @@ if params.evaluation["enforce_performance"] and not summary["meets_criterion"]:
 provenance = dict(params.provenance, evaluation=params.evaluation)
 artifacts.write_parquet(snakemake.output.trace, trace, provenance)
 artifacts.write_parquet(snakemake.output.conditions, frame, provenance)
+end_job()  # skips the interpreter's teardown (pipeline.end_job)

@@ -3,7 +3,7 @@
 from rnn_hypotheses.figures.fig01_task_performance import task_performance_figure
 from rnn_hypotheses.figures.frames import with_condition_values
 from rnn_hypotheses.figures.style import condition_value_of, save_figure, task_views
-from rnn_hypotheses.pipeline import gather_parquet, job_log
+from rnn_hypotheses.pipeline import end_job, gather_parquet, job_log
 
 job_log(snakemake.log[0])
 
@@ -17,3 +17,4 @@ traces = gather_parquet(snakemake.input.traces, params.tasks, params.nets,
 fig = task_performance_figure(with_condition_values(conditions, values),
                               with_condition_values(traces, values), views)
 save_figure(fig, *snakemake.output)
+end_job()  # skips the interpreter's teardown (pipeline.end_job)

@@ -5,7 +5,7 @@ import pandas as pd
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.figures.fig02_latent_isocontours import latent_isocontours_figure
 from rnn_hypotheses.figures.style import latent_columns, save_figure
-from rnn_hypotheses.pipeline import job_log
+from rnn_hypotheses.pipeline import end_job, job_log
 
 job_log(snakemake.log[0])
 
@@ -20,3 +20,4 @@ for path, net, state in zip(snakemake.input.arrays, snakemake.params.nets,
 fig = latent_isocontours_figure(pd.concat(frames, ignore_index=True),
                                 task=snakemake.wildcards.task)
 save_figure(fig, *snakemake.output)
+end_job()  # skips the interpreter's teardown (pipeline.end_job)

@@ -5,7 +5,7 @@ import pandas as pd
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.figures.fig03_latent_switching import latent_switching_figure
 from rnn_hypotheses.figures.style import latent_columns, save_figure
-from rnn_hypotheses.pipeline import job_log
+from rnn_hypotheses.pipeline import end_job, job_log
 
 job_log(snakemake.log[0])
 task = snakemake.wildcards.task
@@ -31,3 +31,4 @@ fig = latent_switching_figure(pd.concat(trajectories, ignore_index=True),
                               pd.concat(fixed_points, ignore_index=True),
                               task=task)
 save_figure(fig, *snakemake.output)
+end_job()  # skips the interpreter's teardown (pipeline.end_job)

@@ -4,7 +4,7 @@ from rnn_hypotheses import artifacts
 from rnn_hypotheses.figures.fig07_weight_changes import weight_changes_figure
 from rnn_hypotheses.figures.frames import eigenvalue_frame, pooled_histogram
 from rnn_hypotheses.figures.style import save_figure, task_views
-from rnn_hypotheses.pipeline import gather_parquet, job_log
+from rnn_hypotheses.pipeline import end_job, gather_parquet, job_log
 
 job_log(snakemake.log[0])
 
@@ -20,3 +20,4 @@ views = task_views(snakemake.params.task_kinds)
 save_figure(weight_changes_figure(histogram, eigenvalues, summary, views,
                                   top_fraction=snakemake.params.top_fraction),
             *snakemake.output)
+end_job()  # skips the interpreter's teardown (pipeline.end_job)

@@ -3,7 +3,7 @@
 from rnn_hypotheses.figures.fig08_centrality import centrality_figure
 from rnn_hypotheses.figures.frames import typical_network
 from rnn_hypotheses.figures.style import save_figure, task_views
-from rnn_hypotheses.pipeline import gather_parquet, job_log
+from rnn_hypotheses.pipeline import end_job, gather_parquet, job_log
 
 job_log(snakemake.log[0])
 
@@ -16,3 +16,4 @@ highlight = typical_network(summary, "spearman_rho")
 views = task_views(snakemake.params.task_kinds)
 save_figure(centrality_figure(nodes, summary, highlight, views,
                               top_fraction=snakemake.params.top_fraction), *snakemake.output)
+end_job()  # skips the interpreter's teardown (pipeline.end_job)

@@ -3,7 +3,7 @@
 from rnn_hypotheses.analysis.stats import band
 from rnn_hypotheses.figures.fig10_subspace_conditions import subspace_conditions_figure
 from rnn_hypotheses.figures.style import save_figure, task_views
-from rnn_hypotheses.pipeline import gather_parquet, job_log
+from rnn_hypotheses.pipeline import end_job, gather_parquet, job_log
 
 job_log(snakemake.log[0])
 
@@ -19,3 +19,4 @@ angles["dim"] = angles["dim"].str.removeprefix("condition_angle_").astype(int)
 bands = band(angles, ["task", "state", "dim"], "angle")
 views = task_views(snakemake.params.task_kinds)
 save_figure(subspace_conditions_figure(angles, bands, views), *snakemake.output)
+end_job()  # skips the interpreter's teardown (pipeline.end_job)

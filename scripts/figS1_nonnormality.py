@@ -5,7 +5,7 @@ import pandas as pd
 from rnn_hypotheses.figures.figS1_nonnormality import NORMS, nonnormality_figure
 from rnn_hypotheses.figures.frames import step_band
 from rnn_hypotheses.figures.style import save_figure, task_views
-from rnn_hypotheses.pipeline import gather_parquet, job_log
+from rnn_hypotheses.pipeline import end_job, gather_parquet, job_log
 
 job_log(snakemake.log[0])
 
@@ -15,3 +15,4 @@ bands = pd.concat([step_band(traces, norm).assign(norm=norm) for norm in NORMS],
                   ignore_index=True)
 views = task_views(snakemake.params.task_kinds)
 save_figure(nonnormality_figure(traces, bands, views), *snakemake.output)
+end_job()  # skips the interpreter's teardown (pipeline.end_job)

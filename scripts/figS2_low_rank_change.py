@@ -5,7 +5,7 @@ import pandas as pd
 from rnn_hypotheses.figures.figS2_low_rank_change import low_rank_figure
 from rnn_hypotheses.figures.frames import step_band
 from rnn_hypotheses.figures.style import save_figure, task_views
-from rnn_hypotheses.pipeline import gather_parquet, job_log
+from rnn_hypotheses.pipeline import end_job, gather_parquet, job_log
 
 job_log(snakemake.log[0])
 
@@ -22,3 +22,4 @@ loss_bands = step_band(losses, "loss", step="rank")
 views = task_views(snakemake.params.task_kinds)
 save_figure(low_rank_figure(spectra, spectrum_bands, losses, loss_bands, views),
             *snakemake.output)
+end_job()  # skips the interpreter's teardown (pipeline.end_job)

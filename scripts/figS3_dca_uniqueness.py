@@ -2,7 +2,7 @@
 
 from rnn_hypotheses.figures.figS3_dca_uniqueness import dca_uniqueness_figure
 from rnn_hypotheses.figures.style import save_figure, task_views
-from rnn_hypotheses.pipeline import gather_parquet, job_log
+from rnn_hypotheses.pipeline import end_job, gather_parquet, job_log
 
 job_log(snakemake.log[0])
 
@@ -18,3 +18,4 @@ views = task_views(snakemake.params.task_kinds)
 fig = dca_uniqueness_figure(restarts, shares, views,
                             unique_angle_deg=snakemake.params.unique_angle_deg)
 save_figure(fig, *snakemake.output)
+end_job()  # skips the interpreter's teardown (pipeline.end_job)

@@ -10,7 +10,7 @@ from rnn_hypotheses import artifacts
 from rnn_hypotheses.figures.figS4_fixed_points import fixed_points_figure
 from rnn_hypotheses.figures.frames import latent_view
 from rnn_hypotheses.figures.style import condition_value_of, save_figure, task_views
-from rnn_hypotheses.pipeline import job_log
+from rnn_hypotheses.pipeline import end_job, job_log
 from rnn_hypotheses.simulate import input_onset
 
 job_log(snakemake.log[0])
@@ -38,3 +38,4 @@ for k, (task, state) in enumerate(zip(params.tasks, params.states, strict=True))
 trajectories, points, modes = (pd.concat(f, ignore_index=True) for f in frames)
 save_figure(fixed_points_figure(trajectories, points, modes, views, net=params.net,
                                 axis_name="DC"), *snakemake.output)
+end_job()  # skips the interpreter's teardown (pipeline.end_job)

@@ -7,7 +7,7 @@ from rnn_hypotheses.analysis.slowpoint_analysis import COUNT_QUANTITIES, PER_SEC
 from rnn_hypotheses.figures.figS5_slow_point_counts import slow_point_counts_figure
 from rnn_hypotheses.figures.frames import spectrum_frame, with_condition_values
 from rnn_hypotheses.figures.style import condition_value_of, save_figure, task_views
-from rnn_hypotheses.pipeline import gather_parquet, job_log
+from rnn_hypotheses.pipeline import end_job, gather_parquet, job_log
 
 job_log(snakemake.log[0])
 
@@ -41,3 +41,4 @@ per_condition = conditions.loc[conditions["task"] == example,
 fig = slow_point_counts_figure(stats, counts, pd.concat(spectra, ignore_index=True), rates,
                                per_condition, views, example_task=example, net=params.net)
 save_figure(fig, *snakemake.output)
+end_job()  # skips the interpreter's teardown (pipeline.end_job)

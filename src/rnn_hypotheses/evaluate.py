@@ -7,7 +7,7 @@ import pandas as pd
 
 from .network import Network
 from .seeding import rng_for
-from .simulate import readout, simulate
+from .simulate import simulate_readout
 from .tasks import Task, TrialBatch, n_steps
 
 
@@ -39,8 +39,8 @@ def evaluate(task: Task, network: Network, *, n_trials: int,
     conditions = np.repeat(levels, n_trials, axis=0)
     trials = task.trials(conditions, dt=network.dt, rng=rng)
     noise = rng.standard_normal((*trials.inputs.shape[:2], network.n_units), dtype=np.float32)
-    r, _ = simulate(network, trials.inputs, noise=noise)
-    z = readout(network, r)[..., 0]  # (time, trial)
+    # the output alone, step by step: thousands of trials need no (time, trial, N) arrays
+    z = simulate_readout(network, trials.inputs, noise=noise)[..., 0]  # (time, trial)
     T, _ = n_steps(task.config, network.dt)
     late = slice(T // 2, T)
     n_cond = len(levels)
@@ -125,7 +125,6 @@ def task_loss(network: Network, W_rec: np.ndarray | None, task: Task, *,
         Mean squared error, in squared output units.
     """
     trials, noise = batch if batch is not None else loss_batch(task, network, n_trials)
-    r, _ = simulate(network, trials.inputs, noise=noise, W_rec=W_rec)
-    z = readout(network, r)  # (time, trial, n_outputs)
+    z = simulate_readout(network, trials.inputs, noise=noise, W_rec=W_rec)  # (time, trial, out)
     weights = np.broadcast_to(trials.loss_mask, z.shape)
     return float(np.sum(weights * (z - trials.targets) ** 2) / np.sum(weights))

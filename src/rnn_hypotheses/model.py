@@ -27,12 +27,14 @@ import tensorflow as tf  # noqa: E402
 
 from .network import Network  # noqa: E402
 
-# Grappler's arithmetic optimizer rewrites chains of additions (into AddN, in an order of
-# its choosing) only where it knows every shape, which it does for an ensemble of one but
-# not for a larger one. Without it, each network's sums run in the order written, whatever
-# the ensemble, so a network's weights are bitwise the same alone or in any ensemble; the
-# step is no slower (benchmarks/train_throughput.py).
-tf.config.optimizer.set_experimental_options({"arithmetic_optimization": False})
+# Two of Grappler's graph rewrites depend on what it knows of the shapes, which is more
+# for an ensemble of one than for a larger one: the arithmetic optimizer reorders chains of
+# additions (into AddN), and constant folding precomputes parts of the graph in another
+# order. Without them each network's sums run in the order written, whatever the ensemble,
+# so a network's weights are bitwise the same alone or in any ensemble; the step is no
+# slower (benchmarks/train_throughput.py).
+tf.config.optimizer.set_experimental_options({"arithmetic_optimization": False,
+                                              "constant_folding": False})
 
 _threads_set: int | None = None
 
@@ -117,8 +119,10 @@ class CTRNN(tf.Module):
         zeros = np.zeros_like(self.W_rec.numpy())
         self.adam_m = variable(zeros, "adam_m")
         self.adam_v = variable(zeros, "adam_v")
-        # per network, so that networks restored from different steps could share a graph
-        self.adam_t = variable(np.zeros(len(networks), np.float32), "adam_t")
+        # One step count for the ensemble (its networks step together). A scalar also keeps
+        # Adam's bias correction K-independent: Eigen computes pow() of a vector in packets
+        # of eight by an approximation whose last bit differs from its scalar path.
+        self.adam_t = tf.Variable(0.0, name="adam_t", trainable=False)
 
     @property
     def size(self) -> int:
@@ -183,12 +187,12 @@ class CTRNN(tf.Module):
             # networks share no weights: the sum's gradient is each network's own
             total = tf.reduce_sum(losses)
         grad = tape.gradient(total, self.W_rec) * self.mask
-        self.adam_t.assign_add(tf.ones_like(self.adam_t))
+        self.adam_t.assign_add(1.0)
         self.adam_m.assign(self.beta1 * self.adam_m + (1.0 - self.beta1) * grad)
         self.adam_v.assign(self.beta2 * self.adam_v + (1.0 - self.beta2) * tf.square(grad))
         step_size = self.lr * tf.sqrt(1.0 - self.beta2**self.adam_t) / (
             1.0 - self.beta1**self.adam_t)
-        update = step_size[:, None, None] * self.adam_m / (tf.sqrt(self.adam_v) + self.epsilon)
+        update = step_size * self.adam_m / (tf.sqrt(self.adam_v) + self.epsilon)
         # Multiplying by the mask (exact 0 or 1) keeps the diagonal exactly zero.
         self.W_rec.assign((self.W_rec - update) * self.mask)
         return losses
@@ -197,18 +201,23 @@ class CTRNN(tf.Module):
         """Shrink the ensemble to the networks at positions ``members`` (in that order)."""
         members = np.asarray(members, np.int32)
         for var in (self.W_in, self.W_out, self.b, self.mask, self.W_rec, self.adam_m,
-                    self.adam_v, self.adam_t):
+                    self.adam_v):
             var.assign(tf.gather(var, members))
 
     def state(self, member: int) -> dict[str, np.ndarray]:
         """One network's trainable state as NumPy arrays, for checkpoints."""
         return {"W_rec": self.W_rec[member].numpy(), "adam_m": self.adam_m[member].numpy(),
                 "adam_v": self.adam_v[member].numpy(),
-                "adam_t": np.float32(self.adam_t[member].numpy())}
+                "adam_t": np.float32(self.adam_t.numpy())}
 
     def restore(self, states: Sequence[dict[str, np.ndarray]]) -> None:
-        """Inverse of :meth:`state`, for every network of the ensemble in order."""
+        """Inverse of :meth:`state`, for every network of the ensemble in order; all at
+        the same Adam step."""
+        steps = {float(s["adam_t"]) for s in states}
+        if len(steps) > 1:
+            raise ValueError(f"an ensemble's networks restore from one Adam step, not from "
+                             f"{sorted(steps)}")
         self.W_rec.assign(np.stack([s["W_rec"] for s in states]))
         self.adam_m.assign(np.stack([s["adam_m"] for s in states]))
         self.adam_v.assign(np.stack([s["adam_v"] for s in states]))
-        self.adam_t.assign(np.asarray([s["adam_t"] for s in states], np.float32))
+        self.adam_t.assign(steps.pop())

@@ -6,12 +6,14 @@ Kept free of Snakemake imports: scripts pass plain values in.
 from __future__ import annotations
 
 import atexit
+import os
 import resource
 import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 
@@ -33,7 +35,7 @@ def job_log(path: str | Path | None) -> Callable[[str], None]:
     It also makes the log hold the job's error: an exception that ends the script is
     written there (message and traceback) before Python prints it, so the log that
     Snakemake points to on failure says what went wrong. Its last line is the job's
-    peak memory.
+    peak memory and CPU time.
     """
     handle = open(path, "a", buffering=1) if path else None  # noqa: SIM115 - lives for the job
 
@@ -48,8 +50,12 @@ def job_log(path: str | Path | None) -> Callable[[str], None]:
         # short jobs; the kernel's high-water mark does not (rnn_hypotheses.resources).
         def log_peak_memory() -> None:
             if not handle.closed:
+                # and the job's CPU (user + system), which Snakemake's benchmark files,
+                # sampled every few seconds, miss most of in a job of seconds
+                usage = resource.getrusage(resource.RUSAGE_SELF)
                 handle.write(f"[{time.strftime('%H:%M:%S')}] peak memory "
-                             f"{peak_memory_mb():.0f} MB\n")
+                             f"{peak_memory_mb():.0f} MB, CPU "
+                             f"{usage.ru_utime + usage.ru_stime:.2f} s\n")
 
         atexit.register(log_peak_memory)
         previous_hook = sys.excepthook
@@ -61,6 +67,22 @@ def job_log(path: str | Path | None) -> Callable[[str], None]:
 
         sys.excepthook = log_error
     return log
+
+
+def end_job() -> NoReturn:
+    """End a job's process now, its outputs written, without the interpreter's teardown.
+
+    Runs the exit handlers (the job log's peak-memory line among them) and flushes the
+    standard streams, then exits with status 0 at once: freeing every loaded module one
+    by one (NumPy, SciPy, pandas, pyarrow, matplotlib) costs a job 0.1 to 0.3 s of CPU and
+    does nothing for it. Every artifact is closed when written (:mod:`.artifacts`), and
+    the log is line-buffered. Call it last, on success only; an error before it ends the
+    process as usual, with its traceback and a non-zero status.
+    """
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(0)
 
 
 def network_config(config: dict, task: str, net: str) -> dict:

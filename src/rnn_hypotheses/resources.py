@@ -6,7 +6,8 @@ eigen-decompositions, training snapshots) and a few (time, trial, N) arrays
 on top of a fixed cost per stage (the interpreter, NumPy, SciPy, pandas and, for
 training, TensorFlow: the peak memory of smoke-sized jobs, which every job writes to
 its log). Measured on config.yaml: evaluating a decision network (289 conditions x
-20 trials x 100 steps x 256 units at once) peaks at 4.1 GB, estimated 6,149 MB.
+20 trials x 100 steps x 256 units at once, keeping only the output) peaks at 0.76 GB,
+estimated 1,701 MB.
 Rules declare the estimate as ``mem_mb``; ``check_config`` refuses a configuration
 whose largest job cannot fit the memory available.
 """
@@ -72,8 +73,10 @@ def _stage_bytes(stage: str, task: Task, config: dict) -> float:
     # a simulation holds its rates and pre-activations (float64) and its noise (float32):
     # 20 bytes per step, trial and unit
     if stage == "evaluate":
+        # the evaluation keeps only the output of its simulation (simulate_readout): the
+        # noise of every trial (float32) and one step's rates
         trials = config["evaluation"]["n_trials"] * len(task.evaluation_conditions())
-        return 4 * matrix64 + 20 * trials * trial_steps * n
+        return 4 * matrix64 + 4 * trials * trial_steps * n + 3 * 8 * trials * n
     if stage == "simulate":
         return 4 * matrix64 + 20 * sim_trials * sim_steps * n
     if stage == "connectivity":

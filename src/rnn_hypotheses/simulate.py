@@ -122,6 +122,54 @@ def simulate(
     return rates, pre
 
 
+def simulate_readout(network: Network, inputs: np.ndarray, *, noise: np.ndarray | None = None,
+                     W_rec: np.ndarray | None = None) -> np.ndarray:
+    """The output z = W_out r of :func:`simulate` with ReLU, without keeping r or m.
+
+    The same numbers as ``readout(network, simulate(network, inputs, noise=noise,
+    W_rec=W_rec)[0])``,
+    bit for bit: every step runs the same operations on the same slices (NumPy's
+    ``matmul`` of a stack works slice by slice), but only one step's rates are held,
+    so a large batch (the evaluation's thousands of trials) needs no memory of
+    ``time x trial x N``.
+
+    Parameters
+    ----------
+    network : Network
+    inputs : ndarray, shape (time, trial, n_inputs)
+    noise : ndarray, shape (time, trial, N), optional
+        Standard-normal draws, as for :func:`simulate`; None switches noise off.
+    W_rec : ndarray, shape (N, N), optional
+        Recurrent weights to use instead of ``network.W_rec``.
+
+    Returns
+    -------
+    ndarray, shape (time, trial, n_outputs)
+    """
+    inputs = np.asarray(inputs, dtype=np.float64)
+    if inputs.ndim != 3 or inputs.shape[2] != network.W_in.shape[1]:
+        raise ValueError(f"inputs must be (time, trial, {network.W_in.shape[1]}), "
+                         f"got {inputs.shape}")
+    n_steps, n_trials, _ = inputs.shape
+    N = network.n_units
+    W_in_T = network.W_in.T.astype(np.float64)
+    b = network.b.astype(np.float64)
+    W_out_T = network.W_out.T
+    a = network.alpha
+    r = np.zeros((n_trials, N))
+    z = np.empty((n_steps, n_trials, network.W_out.shape[0]))
+    W = network.W_rec if W_rec is None else W_rec
+    W_T = np.ascontiguousarray(np.asarray(W, dtype=np.float64).T)
+    for t in range(n_steps):
+        drive = inputs[t] @ W_in_T + b
+        if noise is not None:
+            drive = drive + network.noise_scale * np.asarray(noise[t], dtype=np.float64)
+        m = r @ W_T + drive
+        r = (1.0 - a) * r + a * leaky_relu(m)
+        z[t] = r @ W_out_T
+    return z
+
+
 def readout(network: Network, r: np.ndarray) -> np.ndarray:
     """Network output z = W_out r, shape (time, trial, n_outputs)."""
     return r @ network.W_out.T

@@ -262,8 +262,8 @@ def train_ensemble(
     step = 0
     saved = [m.load(log) for m in members] if checkpoint_paths else []
     open_steps = {int(s["step"]) for s in saved if s is not None and not bool(s["finished"])}
-    if saved and all(s is not None for s in saved) and len(open_steps) <= 1:
-        model.restore(saved)
+    resumed = bool(saved) and all(s is not None for s in saved) and len(open_steps) <= 1
+    if resumed:
         for member, state in zip(members, saved, strict=True):
             member.resume(state)
         step = open_steps.pop() if open_steps else settings.max_steps
@@ -274,6 +274,8 @@ def train_ensemble(
     active = [m for m in members if m.result is None]
     if len(active) < len(members):
         model.keep([members.index(m) for m in active])
+    if resumed and active:
+        model.restore([saved[members.index(m)] for m in active])
 
     def save_checkpoints() -> None:
         for j, member in enumerate(active):

@@ -1,8 +1,9 @@
 """The project's workflow on the test SLURM cluster, through profiles/slurm.
 
 A smoke run (tests/config/smoke.yaml) on SLURM up to Figure 1, the
-task-performance table and Figure S1, whose per-network non-normality jobs
-share a grouped SLURM job with that network's evaluation. The same targets
+task-performance table and Figure S1, whose per-network connectivity jobs
+(non-normality among their analyses) share a grouped SLURM job with that
+network's evaluation. The same targets
 are built locally at the same time, in another directory, and every artifact
 must come out equal. Then the failure path: on copies of the trained
 networks, a config that makes evaluation fail; the failing SLURM job (one
@@ -186,7 +187,7 @@ def test_every_job_ran_in_a_slurm_job(smoke_runs, slurm_cluster):
     grouped = [log for log in logs if log.parent.name.startswith("group_")]
     assert len(grouped) == len(NETWORKS)
     for log in grouped:
-        assert sorted(rules_run_in(log)) == ["evaluate", "nonnormality"], log
+        assert sorted(rules_run_in(log)) == ["connectivity", "evaluate"], log
     assert len(submissions) == sum(planned.values()) - len(NETWORKS)
 
     # SLURM itself recorded each of them as completed, in this working directory.

@@ -1,21 +1,32 @@
 # What training does to the connectivity (report, sections 5.1 and 5.2): weights, spectra,
 # non-normality, rank of the change, centrality; Figures 4, 7, 8, S1, S2 and the claims table.
-# Analyses are per network; the figure and table rules only gather and draw.
+# The analyses are one job per network; the figure and table rules only gather and draw.
 
 CONNECTIVITY = config["connectivity"]
 
 
+# One job per network: the summary and spectra, node centrality, non-normality through
+# training and the rank of the change (each a second or two for a 256-unit network, less
+# than a job's start-up), each written with only the config values it uses.
 rule connectivity:
     input:
         network="results/{task}/{net}/network.npz",
+        snapshots="results/{task}/{net}/snapshots.npz",
     output:
         summary="results/{task}/{net}/connectivity.parquet",
         eigenvalues="results/{task}/{net}/eigenvalues.npz",
         changes="results/{task}/{net}/weight_changes.parquet",
+        nodes="results/{task}/{net}/centrality.parquet",
+        centrality="results/{task}/{net}/centrality_summary.parquet",
+        nonnormality="results/{task}/{net}/nonnormality.parquet",
+        low_rank="results/{task}/{net}/low_rank.parquet",
     params:
         provenance=network_provenance,
         top_fraction=CONNECTIVITY["top_fraction"],
         energy=CONNECTIVITY["energy"],
+        measure=CONNECTIVITY["centrality"],
+        max_rank=CONNECTIVITY["max_rank"],
+        loss_trials=CONNECTIVITY["loss_trials"],
     log:
         "results/logs/connectivity/{task}/{net}.log",
     benchmark:
@@ -23,79 +34,11 @@ rule connectivity:
     threads: 1
     resources:
         mem_mb=job_mem_mb("connectivity"),
-        runtime=10,
+        runtime=30,
     conda:
         "../../envs/rnn.yaml"
     script:
         "../../scripts/connectivity.py"
-
-
-rule centrality:
-    input:
-        network="results/{task}/{net}/network.npz",
-    output:
-        nodes="results/{task}/{net}/centrality.parquet",
-        summary="results/{task}/{net}/centrality_summary.parquet",
-    params:
-        provenance=network_provenance,
-        measure=CONNECTIVITY["centrality"],
-        top_fraction=CONNECTIVITY["top_fraction"],
-    log:
-        "results/logs/centrality/{task}/{net}.log",
-    benchmark:
-        "results/benchmarks/centrality/{task}/{net}.tsv"
-    threads: 1
-    resources:
-        mem_mb=job_mem_mb("connectivity"),
-        runtime=10,
-    conda:
-        "../../envs/rnn.yaml"
-    script:
-        "../../scripts/centrality.py"
-
-
-rule nonnormality:
-    input:
-        snapshots="results/{task}/{net}/snapshots.npz",
-    output:
-        table="results/{task}/{net}/nonnormality.parquet",
-    params:
-        provenance=network_provenance,
-    log:
-        "results/logs/nonnormality/{task}/{net}.log",
-    benchmark:
-        "results/benchmarks/nonnormality/{task}/{net}.tsv"
-    threads: 1
-    resources:
-        mem_mb=job_mem_mb("connectivity"),
-        runtime=15,
-    conda:
-        "../../envs/rnn.yaml"
-    script:
-        "../../scripts/nonnormality.py"
-
-
-rule low_rank:
-    input:
-        network="results/{task}/{net}/network.npz",
-    output:
-        table="results/{task}/{net}/low_rank.parquet",
-    params:
-        provenance=network_provenance,
-        max_rank=CONNECTIVITY["max_rank"],
-        loss_trials=CONNECTIVITY["loss_trials"],
-    log:
-        "results/logs/low_rank/{task}/{net}.log",
-    benchmark:
-        "results/benchmarks/low_rank/{task}/{net}.tsv"
-    threads: 1
-    resources:
-        mem_mb=job_mem_mb("connectivity"),
-        runtime=15,
-    conda:
-        "../../envs/rnn.yaml"
-    script:
-        "../../scripts/low_rank.py"
 
 
 rule connectivity_claims:

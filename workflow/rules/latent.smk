@@ -1,6 +1,7 @@
 # Latent spaces (report, sections 4, 5.1, 5.2, 5.3): DCA and PCA of the simulations, DCA
 # along the leaky-ReLU family, subspace angles; Figures 2, 3, 5, 6, 9, 10, 11, S3 and the
-# latent claims table. Analyses are per network (and state); figure and table rules gather.
+# latent claims table. Analyses are per network (both states in one job); figure and table
+# rules gather.
 
 LATENT = config["latent"]
 # what the latent jobs use: every latent key but the drops the sensitivity analysis reruns
@@ -9,55 +10,49 @@ LATENT_FIT = {key: value for key, value in LATENT.items() if key != "sensitivity
 LATENT_EXAMPLES = [(s, n) for s in STATES for n in NETS[: LATENT["example_nets"]]]
 
 
+# the four artifacts of the latent analysis of one state (and sensitivity drop)
+LATENT_ARTIFACTS = {
+    "arrays": "latent_{state}.npz",
+    "summary": "latent_{state}.parquet",
+    "restarts": "dca_restarts_{state}.parquet",
+    "pi_theta": "pi_theta_{state}.parquet",
+}
+# the outputs of rule latent by kind, each a list in the order of STATES (scripts/latent.py
+# writes them in that order)
+LATENT_OUTPUTS = {
+    name: [f"results/{{task}}/{{net}}/{pattern.format(state=s)}" for s in STATES]
+    for name, pattern in LATENT_ARTIFACTS.items()
+}
+
+
+# One job per network: both states (each state's fits take most of its time), and the change
+# between them, which reads nothing else; a figure of either needs both states anyway.
 rule latent:
     input:
         network="results/{task}/{net}/network.npz",
-        simulation="results/{task}/{net}/sim_{state}.npz",
+        simulations=expand("results/{{task}}/{{net}}/sim_{state}.npz", state=STATES),
     output:
-        arrays="results/{task}/{net}/latent_{state}.npz",
-        summary="results/{task}/{net}/latent_{state}.parquet",
-        restarts="results/{task}/{net}/dca_restarts_{state}.parquet",
-        pi_theta="results/{task}/{net}/pi_theta_{state}.parquet",
+        **LATENT_OUTPUTS,
+        change=["results/{task}/{net}/latent_change.parquet"],
     params:
         provenance=network_provenance,
-        latent=LATENT_FIT,
+        # one run of the analysis, with these settings (rules/sensitivity.smk: one per drop)
+        latent=[LATENT_FIT],
+        states=STATES,
         simulation=config["simulation"],
     log:
-        "results/logs/latent/{task}/{net}_{state}.log",
+        "results/logs/latent/{task}/{net}.log",
     benchmark:
-        "results/benchmarks/latent/{task}/{net}_{state}.tsv"
+        "results/benchmarks/latent/{task}/{net}.tsv"
     threads: 1
     resources:
         mem_mb=job_mem_mb("latent"),
-        # minutes: a decision job (256 units) takes one to two on one free core
-        runtime=latent_runtime,
+        # minutes: a decision state (256 units) takes one to two on one free core
+        runtime=lambda wildcards: len(STATES) * latent_runtime(wildcards),
     conda:
         "../../envs/rnn.yaml"
     script:
         "../../scripts/latent.py"
-
-
-rule latent_change:
-    input:
-        untrained="results/{task}/{net}/latent_untrained.npz",
-        trained="results/{task}/{net}/latent_trained.npz",
-    output:
-        table="results/{task}/{net}/latent_change.parquet",
-    params:
-        provenance=network_provenance,
-        latent=LATENT_FIT,
-    log:
-        "results/logs/latent_change/{task}/{net}.log",
-    benchmark:
-        "results/benchmarks/latent_change/{task}/{net}.tsv"
-    threads: 1
-    resources:
-        mem_mb=job_mem_mb("latent"),
-        runtime=5,
-    conda:
-        "../../envs/rnn.yaml"
-    script:
-        "../../scripts/latent_change.py"
 
 
 rule latent_claims:

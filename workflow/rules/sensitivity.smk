@@ -4,62 +4,62 @@
 # leaky-ReLU family (theta = 0 and pi/4), which is what the claims use, and the main drop
 # is rerun too, so that the drops differ in nothing else.
 
+from types import SimpleNamespace
+
 SENSITIVITY_DROPS = list(LATENT["sensitivity_drop_ms"])
 SENSITIVITY_DROP = "|".join(str(int(d)) for d in SENSITIVITY_DROPS) or "(?!)"
 
 
-rule latent_drop:
-    input:
-        network="results/{task}/{net}/network.npz",
-        simulation="results/{task}/{net}/sim_{state}.npz",
-    output:
-        arrays="results/{task}/{net}/sensitivity/drop{drop}/latent_{state}.npz",
-        summary="results/{task}/{net}/sensitivity/drop{drop}/latent_{state}.parquet",
-        restarts="results/{task}/{net}/sensitivity/drop{drop}/dca_restarts_{state}.parquet",
-        pi_theta="results/{task}/{net}/sensitivity/drop{drop}/pi_theta_{state}.parquet",
-    wildcard_constraints:
-        drop=SENSITIVITY_DROP,
-    params:
-        provenance=network_provenance,
-        latent=latent_at_drop,
-        simulation=config["simulation"],
-    log:
-        "results/logs/latent_drop/{task}/{net}_{state}_drop{drop}.log",
-    benchmark:
-        "results/benchmarks/latent_drop/{task}/{net}_{state}_drop{drop}.tsv"
-    threads: 1
-    resources:
-        mem_mb=job_mem_mb("latent"),
-        runtime=latent_runtime,
-    conda:
-        "../../envs/rnn.yaml"
-    script:
-        "../../scripts/latent.py"
+# The settings of each drop's run, in the order of SENSITIVITY_DROPS.
+SENSITIVITY_SETTINGS = [latent_at_drop(SimpleNamespace(drop=d)) for d in SENSITIVITY_DROPS]
 
 
-rule latent_change_drop:
-    input:
-        untrained="results/{task}/{net}/sensitivity/drop{drop}/latent_untrained.npz",
-        trained="results/{task}/{net}/sensitivity/drop{drop}/latent_trained.npz",
-    output:
-        table="results/{task}/{net}/sensitivity/drop{drop}/latent_change.parquet",
-    wildcard_constraints:
-        drop=SENSITIVITY_DROP,
-    params:
-        provenance=network_provenance,
-        latent=latent_at_drop,
-    log:
-        "results/logs/latent_change_drop/{task}/{net}_drop{drop}.log",
-    benchmark:
-        "results/benchmarks/latent_change_drop/{task}/{net}_drop{drop}.tsv"
-    threads: 1
-    resources:
-        mem_mb=job_mem_mb("latent"),
-        runtime=5,
-    conda:
-        "../../envs/rnn.yaml"
-    script:
-        "../../scripts/latent_change.py"
+# the outputs of rule latent_drop by kind: drop by drop, within a drop state by state (the
+# order in which scripts/latent.py writes its runs)
+SENSITIVITY_OUTPUTS = {
+    name: [
+        f"results/{{task}}/{{net}}/sensitivity/drop{int(d)}/{pattern.format(state=s)}"
+        for d in SENSITIVITY_DROPS
+        for s in STATES
+    ]
+    for name, pattern in LATENT_ARTIFACTS.items()
+}
+
+
+if SENSITIVITY_DROPS:
+
+    # One job per network reruns the analysis at every drop, in both states, with the change
+    # between the states (scripts/latent.py): the runs share the network, its simulations and
+    # their re-simulation at each angle, and each writes what a job of its own would.
+    rule latent_drop:
+        input:
+            network="results/{task}/{net}/network.npz",
+            simulations=expand("results/{{task}}/{{net}}/sim_{state}.npz", state=STATES),
+        output:
+            **SENSITIVITY_OUTPUTS,
+            change=[
+                f"results/{{task}}/{{net}}/sensitivity/drop{int(d)}/latent_change.parquet"
+                for d in SENSITIVITY_DROPS
+            ],
+        params:
+            provenance=network_provenance,
+            latent=SENSITIVITY_SETTINGS,
+            states=STATES,
+            simulation=config["simulation"],
+        log:
+            "results/logs/latent_drop/{task}/{net}.log",
+        benchmark:
+            "results/benchmarks/latent_drop/{task}/{net}.tsv"
+        threads: 1
+        resources:
+            mem_mb=job_mem_mb("latent"),
+            # each drop's run sweeps two angles, not latent.n_thetas: both states of a drop
+            # take about half as long as a latent job
+            runtime=lambda wildcards: len(SENSITIVITY_DROPS) * latent_runtime(wildcards),
+        conda:
+            "../../envs/rnn.yaml"
+        script:
+            "../../scripts/latent.py"
 
 
 rule latent_claims_drop:

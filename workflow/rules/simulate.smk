@@ -1,20 +1,24 @@
-# Simulations of every network before and after training, shared by the analyses.
+# Simulations of every network before and after training, shared by the analyses: one job
+# per network writes both states (the same inputs and noise, so that they differ in W_rec
+# alone).
 
 
 rule simulate:
     input:
         network="results/{task}/{net}/network.npz",
     output:
-        simulation="results/{task}/{net}/sim_{state}.npz",
+        # one per state, in the order of STATES
+        simulations=expand("results/{{task}}/{{net}}/sim_{state}.npz", state=STATES),
     params:
         provenance=network_provenance,
         simulation=config["simulation"],
         repeats=simulation_repeats,
         task_config=simulation_entry,
+        states=STATES,
     log:
-        "results/logs/simulate/{task}/{net}_{state}.log",
+        "results/logs/simulate/{task}/{net}.log",
     benchmark:
-        "results/benchmarks/simulate/{task}/{net}_{state}.tsv"
+        "results/benchmarks/simulate/{task}/{net}.tsv"
     threads: 1
     resources:
         mem_mb=job_mem_mb("simulate"),

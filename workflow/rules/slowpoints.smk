@@ -1,6 +1,7 @@
 # Slow points (report, sections 6 and 6.1): exact fixed points, slow points and the
 # report's trajectory scan of every network in both states; the counts and claims tables
-# and Figures S4 and S5. One job per (task, net, state); the table and figure rules gather.
+# and Figures S4 and S5. One job per (task, net), both states; the table and figure rules
+# gather.
 
 # the network drawn in Figures S4 and S5 (check_config keeps the index in range)
 SLOWPOINT_EXAMPLE = NETS[config["slowpoints"]["example_net"]]
@@ -16,29 +17,35 @@ SLOWPOINT_SEARCH = {
 SLOWPOINT_PANELS = [(s, t) for s in STATES for t in TASKS]
 
 
+# One job per network: both states (the untrained search takes a fraction of the trained
+# one's time; a table or figure of either needs both states anyway).
 rule slowpoints:
     input:
         network="results/{task}/{net}/network.npz",
-        simulation="results/{task}/{net}/sim_{state}.npz",
+        simulations=expand("results/{{task}}/{{net}}/sim_{state}.npz", state=STATES),
     output:
-        points="results/{task}/{net}/slowpoints_{state}.parquet",
-        arrays="results/{task}/{net}/slowpoints_{state}.npz",
-        conditions="results/{task}/{net}/slowpoint_conditions_{state}.parquet",
+        # one per state, in the order of STATES
+        points=expand("results/{{task}}/{{net}}/slowpoints_{state}.parquet", state=STATES),
+        arrays=expand("results/{{task}}/{{net}}/slowpoints_{state}.npz", state=STATES),
+        conditions=expand(
+            "results/{{task}}/{{net}}/slowpoint_conditions_{state}.parquet", state=STATES
+        ),
     params:
         provenance=network_provenance,
         task_config=fixed_point_entry,
         slowpoints=SLOWPOINT_SEARCH,
         simulation=config["simulation"],
+        states=STATES,
     log:
-        "results/logs/slowpoints/{task}/{net}_{state}.log",
+        "results/logs/slowpoints/{task}/{net}.log",
     benchmark:
-        "results/benchmarks/slowpoints/{task}/{net}_{state}.tsv"
+        "results/benchmarks/slowpoints/{task}/{net}.tsv"
     threads: 1
     resources:
         mem_mb=job_mem_mb("slowpoints"),
         # minutes: a trained decision network (256 units, 6 inputs) takes about a minute
         # of one free core; generous, as the exact finder's fallback varies between networks
-        runtime=slowpoints_runtime,
+        runtime=lambda wildcards: len(STATES) * slowpoints_runtime(wildcards),
     conda:
         "../../envs/rnn.yaml"
     script:
