@@ -72,8 +72,10 @@ intro = (f"{snakemake.params.networks_per_task} networks per task. Each hypothes
          "the fits (tables/latent_sensitivity)."
          + "".join(f" 'verdict at n = {n}' is the claim's verdict from the first {n} networks "
                    f"of each task alone (adjusted across their own claims), and 'from n = {n}' "
-                   "how it moved with all of them: firmed, reversed, weakened, the same, or "
-                   "stayed inconclusive." for n in subsamples)
+                   "how it moved with all of them: firmed, flipped (for the claim at one, "
+                   "against it at the other), weakened, same, stayed inconclusive, "
+                   "unmeasurable, changed (a hypothesis's aggregate) or missing."
+                   for n in subsamples)
          + (" A 'holds in' column says whether a verdict is the same when the experiment is "
             "rerun as that variant. Networks that meet the task criterion: "
             + ", ".join(f"{v} {n}" for v, n in learnt.items()) + ". " + robustness

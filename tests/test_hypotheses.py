@@ -478,7 +478,7 @@ def test_subsample_verdicts_stand_beside_the_runs(tables):
     assert (moved["from_n10"] == "firmed").sum() == (moved["verdict"] != "inconclusive").sum()
     shown = display_table(table)
     assert list(shown.columns[-4:]) == ["verdict at n = 10", "from n = 10", "verdict", "notes"]
-    assert subsample_change("supported", "reversed") == "reversed"
+    assert subsample_change("supported", "reversed") == "flipped"
     assert subsample_change("not supported", "reversed") == "firmed"
     assert subsample_change("supported", "inconclusive") == "weakened"
     assert subsample_change("inconclusive", "inconclusive") == "stayed inconclusive"

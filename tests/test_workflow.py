@@ -634,3 +634,15 @@ def test_subsample_claims_gather_the_first_networks(smoke_run, tmp_path):
 def _written(path, text):
     path.write_text(text)
     return path
+
+
+def test_subsamples_name_networks_as_the_run_does(tmp_path):
+    """With over 100 networks they are net000...; the first ten are net000-net009 to the
+    subsample's claims rules too."""
+    config_file = _written(tmp_path / "many.yaml", "networks_per_task: 101\nsubsamples: [10]\n")
+    run = snakemake(tmp_path, "-n", "results/subsample/n10/tables/latent_claims.parquet",
+                    configs=[config_file])
+    out = run.stdout + run.stderr
+    assert planned_jobs(out)["latent"] == 20
+    assert "results/decision/net009/latent_trained.parquet" in out
+    assert "results/decision/net010/" not in out and "results/decision/net00/" not in out

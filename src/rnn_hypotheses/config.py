@@ -185,7 +185,8 @@ def _check_memory(config: dict, memory_limit_mb: int | None) -> None:
 def network_ids(config: dict) -> list[str]:
     """Names of the networks of each task: net00, net01, ..."""
     n = config["networks_per_task"]
-    width = max(2, len(str(n - 1)))
+    # a subsample's module names the first n networks as the whole run does (report.smk)
+    width = config.get("network_id_width") or max(2, len(str(n - 1)))
     return [f"net{k:0{width}d}" for k in range(n)]
 
 

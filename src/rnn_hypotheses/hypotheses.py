@@ -424,7 +424,7 @@ def robustness_sentence(summary: pd.DataFrame) -> str:
 def subsample_change(small: str, large: str) -> str:
     """How a claim's verdict at the first n networks of each task (``small``) moved with
     all of them (``large``): ``"firmed"`` (the same lean, stronger, e.g. inconclusive to
-    supported or not supported to reversed), ``"reversed"`` (for the claim at one, against
+    supported or not supported to reversed), ``"flipped"`` (for the claim at one, against
     it at the other), ``"weakened"``, ``"same"``, ``"stayed inconclusive"``,
     ``"unmeasurable"`` (not measurable at one of them), ``"changed"`` (a hypothesis's
     aggregate verdict, such as mixed, that differs) or ``"missing"``."""
@@ -433,7 +433,7 @@ def subsample_change(small: str, large: str) -> str:
     change = _change(small, large)
     if change == "held":
         return "stayed inconclusive" if small == "inconclusive" else "same"
-    return {"strengthened": "firmed", "flipped": "reversed"}.get(change, change)
+    return {"strengthened": "firmed"}.get(change, change)
 
 
 def hypotheses_table(

@@ -76,7 +76,8 @@ class CTRNN(tf.Module):
     Only ``W_rec`` is trained; W_in, W_out and b cannot change. Every array
     carries the ensemble axis first: ``W_rec`` is (K, N, N), inputs are
     (time, K, trial, n_inputs). The ensemble may shrink (:meth:`keep`) when
-    some of its networks are done, without tracing the graph again.
+    some of its networks are done; the graph is traced again at most once, for
+    any ensemble size.
 
     Parameters
     ----------
@@ -123,11 +124,6 @@ class CTRNN(tf.Module):
         # Adam's bias correction K-independent: Eigen computes pow() of a vector in packets
         # of eight by an approximation whose last bit differs from its scalar path.
         self.adam_t = tf.Variable(0.0, name="adam_t", trainable=False)
-
-    @property
-    def size(self) -> int:
-        """Number of networks in the ensemble (K)."""
-        return int(self.W_rec.shape[0])
 
     def _run(self, inputs: tf.Tensor, noise: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         n_steps = inputs.shape[0]

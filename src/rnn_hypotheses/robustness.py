@@ -58,9 +58,11 @@ def variants(config: Mapping) -> dict[str, dict]:
 def variant_config(config: Mapping, overrides: Mapping) -> dict:
     """The config of a variant: the run's config with its overrides, and no variants.
 
-    Dropping ``robustness`` keeps the variant's module from importing variants in turn.
+    Dropping ``robustness`` keeps the variant's module from importing variants in turn;
+    dropping ``subsamples`` keeps it from building claims tables nobody reads.
     """
-    return merge_config({k: v for k, v in config.items() if k != "robustness"}, overrides)
+    return merge_config({k: v for k, v in config.items()
+                         if k not in ("robustness", "subsamples")}, overrides)
 
 
 def variant_folder(name: str) -> str:

@@ -105,6 +105,8 @@ class _Member:
     # early stopping looks at every step's loss, not only the logged ones
     window: list = field(default_factory=list)
     result: TrainResult | None = None
+    # whether the checkpoint on disk holds the finished network (written once)
+    saved_final: bool = False
 
     @property
     def label(self) -> str:
@@ -155,6 +157,7 @@ class _Member:
         if bool(saved["finished"]):
             self.result = self._result(saved["W_rec"], int(saved["step"]),
                                        str(saved["stop_reason"]))
+            self.saved_final = True
 
     def finish(self, step: int, final_loss: float, W_final: np.ndarray, stop_reason: str,
                log: Callable[[str], None], prefix: str) -> None:
@@ -266,8 +269,12 @@ def train_ensemble(
     if resumed:
         for member, state in zip(members, saved, strict=True):
             member.resume(state)
-        step = open_steps.pop() if open_steps else settings.max_steps
-        log(f"resumed from checkpoint at step {step}")
+        if open_steps:
+            step = open_steps.pop()
+            log(f"resumed from checkpoint at step {step}")
+        else:
+            step = settings.max_steps
+            log("every network had finished before the job stopped: nothing left to train")
     elif any(s is not None for s in saved):
         log("ignoring checkpoints: not every network of the ensemble has one from the same "
             "step")
@@ -281,7 +288,8 @@ def train_ensemble(
         for j, member in enumerate(active):
             member.save(model.state(j), step)
         for member in members:
-            if member.result is not None:
+            if member.result is not None and not member.saved_final:
+                member.saved_final = True
                 W_final = member.result.network.W_rec
                 member.save({"W_rec": W_final, "adam_m": np.zeros_like(W_final),
                              "adam_v": np.zeros_like(W_final), "adam_t": np.float32(0)},

@@ -93,12 +93,17 @@ def job_mem_mb(stage, networks=1):
     return lambda wildcards: job_memory_mb(stage, config, wildcards.task, networks)
 
 
-def train_runtime(wildcards):
-    # Minutes: about 0.05 s per step on one core for the 256-unit decision network; an
-    # ensemble of K takes about K times one network's step
-    steps = config["training"]["max_steps"] * config["training"].get("networks_per_job", 1)
-    units = config["tasks"][wildcards.task]["n_units"]
-    return int(10 + steps * 0.05 * (units / 256) ** 2 / 60 * 2)
+def train_runtime(networks=1):
+    """A training rule's runtime (minutes) for an ensemble of ``networks``: about 0.05 s
+    per step on one core for one 256-unit decision network, and at most ``networks``
+    times that for the ensemble's step (benchmarks/stage_growth.py: about K^0.8)."""
+
+    def minutes(wildcards):
+        steps = config["training"]["max_steps"] * networks
+        units = config["tasks"][wildcards.task]["n_units"]
+        return int(10 + steps * 0.05 * (units / 256) ** 2 / 60 * 2)
+
+    return minutes
 
 
 def simulation_repeats(wildcards):

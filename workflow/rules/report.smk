@@ -68,6 +68,11 @@ SUBSAMPLE_CLAIMS = {n: claims_paths(CLAIMS_TABLES, subsample_folder(n)) for n in
 for SUBSAMPLE_N in SUBSAMPLES:
     SUBSAMPLE_MODULE = f"subsample_n{SUBSAMPLE_N}"
     SUBSAMPLE_RULES = f"{SUBSAMPLE_MODULE}_"
+    # the first n networks, named as in the whole run (net000... when it has over 100)
+    SUBSAMPLE_CONFIG = variant_config(
+        config,
+        {"networks_per_task": SUBSAMPLE_N, "network_id_width": len(NETS[0]) - len("net")},
+    )
     SUBSAMPLE_PREFIX = {
         f"results/{folder}/": f"{subsample_folder(SUBSAMPLE_N)}/{folder}/"
         for folder in ("tables", "logs", "benchmarks")
@@ -76,7 +81,7 @@ for SUBSAMPLE_N in SUBSAMPLES:
     module:
         name: SUBSAMPLE_MODULE
         snakefile: os.path.join(workflow.basedir, "Snakefile")
-        config: variant_config(config, {"networks_per_task": SUBSAMPLE_N, "subsamples": []})
+        config: SUBSAMPLE_CONFIG
         replace_prefix: SUBSAMPLE_PREFIX
 
     use rule connectivity_claims, latent_claims, slow_points_table from SUBSAMPLE_MODULE as SUBSAMPLE_RULES*

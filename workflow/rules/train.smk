@@ -17,7 +17,7 @@ if max(map(len, ENSEMBLES)) == 1:
         threads: config["training"]["threads"]
         resources:
             mem_mb=job_mem_mb("train"),
-            runtime=train_runtime,
+            runtime=train_runtime(),
         conda:
             "../../envs/rnn.yaml"
         script:
@@ -45,7 +45,7 @@ else:
             threads: config["training"]["threads"]
             resources:
                 mem_mb=job_mem_mb("train", len(members)),
-                runtime=train_runtime,
+                runtime=train_runtime(len(members)),
             conda:
                 "../../envs/rnn.yaml"
             script:
