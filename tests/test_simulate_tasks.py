@@ -169,3 +169,24 @@ def test_repeats_give_the_latent_fits_enough_windows(full_config):
     trials = perception.simulation_trials(sim, dt=10, rng=None, repeats=10)
     assert (trials.trial_kind == "held").sum() == 20
     assert perception.n_simulation_trials(sim, 10) == trials.inputs.shape[1]
+
+
+@pytest.mark.parametrize("noisy", [False, True])
+def test_streamed_readout_is_the_simulations_readout(noisy):
+    """The evaluation's step-by-step readout gives the full simulation's output, bit for
+    bit, with and without noise and with other recurrent weights."""
+    from rnn_hypotheses.simulate import simulate_readout
+
+    net = initialise_network(task="decision", seed=5, n_units=40, n_inputs=2, n_outputs=1,
+                             g=1.2, input_std=0.5, dt=10.0, tau=100.0, sigma=0.01)
+    rng = np.random.default_rng(0)
+    inputs = rng.uniform(0.2, 1.0, (30, 7, 2))
+    noise = rng.standard_normal((30, 7, 40)) if noisy else None
+    other = net.W_rec * 0.5
+    for W_rec in (None, other):
+        full = readout(net, simulate(net, inputs, noise=noise, W_rec=W_rec)[0])
+        streamed = simulate_readout(net, inputs, noise=noise, W_rec=W_rec)
+        assert streamed.shape == (30, 7, 1)
+        np.testing.assert_array_equal(streamed, full)
+    assert not np.array_equal(simulate_readout(net, inputs, noise=noise),
+                              simulate_readout(net, inputs, noise=noise, W_rec=other))
