@@ -24,19 +24,19 @@ def read(paths):
             for name, path in zip(names, paths, strict=True)}
 
 
+def per_run(paths, runs):
+    """Run -> its claims tables, from ``paths`` that hold them run by run in the order of
+    ``runs``, each run's in the order of ``names``."""
+    return {run: read(paths[i * len(names):(i + 1) * len(names)])
+            for i, run in enumerate(runs)}
+
+
 tables = read(snakemake.input.tables)
-# the variants' tables come in the order of params.variants, each in the order of names
-per_variant = [snakemake.input.variants[i * len(names):(i + 1) * len(names)]
-               for i in range(len(variants))]
 sensitivity = artifacts.read_parquet(snakemake.input.sensitivity, ["drop_ms", *CLAIMS_COLUMNS])
 # every claim of the run is one BH family; each sensitivity drop is a run of its own
-# the subsamples' tables likewise, in the order of params.subsamples
-per_subsample = [snakemake.input.subsamples[i * len(names):(i + 1) * len(names)]
-                 for i in range(len(subsamples))]
-table = hypotheses_table(tables, {v: read(p) for v, p in zip(variants, per_variant, strict=True)},
+table = hypotheses_table(tables, per_run(snakemake.input.variants, variants),
                          window_dependence=window_dependence(run_sensitivity(tables, sensitivity)),
-                         subsamples={n: read(p) for n, p in zip(subsamples, per_subsample,
-                                                                 strict=True)})
+                         subsamples=per_run(snakemake.input.subsamples, subsamples))
 family = table.loc[table["row"] == "claim", "p_family"].iloc[0]
 learnt = {}
 for variant, path in zip(variants, snakemake.input.performance, strict=True):

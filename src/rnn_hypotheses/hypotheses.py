@@ -482,22 +482,25 @@ def hypotheses_table(
         If a claim has no entry in :data:`CLAIM_HYPOTHESIS`, an empty or unknown
         verdict, or appears twice.
     """
-    table = _grouped(_run_adjusted(_claims_rows(tables), run_family(list(tables))))
+    table = _decided(tables, "run")
+    # each variant, and the first n networks, are a run of their own: their own family
     for name, variant_tables in (variants or {}).items():
-        # each variant is a run of its own: its own family
-        other = _grouped(_run_adjusted(_claims_rows(variant_tables),
-                                       run_family(list(variant_tables), f"run {name}")))
-        table[f"verdict_{name}"] = variant_verdicts(table, other)
+        table[f"verdict_{name}"] = variant_verdicts(table,
+                                                    _decided(variant_tables, f"run {name}"))
     if window_dependence is not None:
         table = _mark_window_dependence(table, window_dependence)
     for n, sub_tables in sorted((subsamples or {}).items()):
-        # the first n networks are a run of their own: their own family
-        other = _grouped(_run_adjusted(_claims_rows(sub_tables),
-                                       run_family(list(sub_tables), f"first {n} networks")))
-        table[f"at_n{n}"] = small = variant_verdicts(table, other)
+        table[f"at_n{n}"] = small = variant_verdicts(
+            table, _decided(sub_tables, f"first {n} networks"))
         table[f"from_n{n}"] = [subsample_change(a, b) if a else "missing"
                                for a, b in zip(small, table["verdict"], strict=True)]
     return table
+
+
+def _decided(tables: Mapping[str, pd.DataFrame], run: str) -> pd.DataFrame:
+    """The claims of one run's tables, grouped by hypothesis, each verdict decided on
+    p-values adjusted across the run (:func:`run_family`, named ``run``)."""
+    return _grouped(_run_adjusted(_claims_rows(tables), run_family(list(tables), run)))
 
 
 def _mark_window_dependence(table: pd.DataFrame, dependence: pd.DataFrame) -> pd.DataFrame:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -96,27 +98,14 @@ def simulate(
     m : ndarray, shape (time, trial, N)
         Pre-activations that produced them.
     """
-    inputs = np.asarray(inputs, dtype=np.float64)
-    if inputs.ndim != 3 or inputs.shape[2] != network.W_in.shape[1]:
-        raise ValueError(f"inputs must be (time, trial, {network.W_in.shape[1]}), "
-                         f"got {inputs.shape}")
+    inputs = _checked_inputs(network, inputs)
     n_steps, n_trials, _ = inputs.shape
     N = network.n_units
-    W = np.asarray(network.W_rec if W_rec is None else W_rec, dtype=np.float64)
     if noise is None and noise_seed is not None:
         noise = draw_noise((n_steps, n_trials, N), noise_seed)
-    drive = inputs @ network.W_in.T.astype(np.float64) + network.b.astype(np.float64)
-    if noise is not None:
-        drive = drive + network.noise_scale * np.asarray(noise, dtype=np.float64)
-    a = network.alpha
-    r = np.zeros((n_trials, N)) if r0 is None else np.broadcast_to(r0, (n_trials, N)).astype(
-        np.float64)
     rates = np.empty((n_steps, n_trials, N))
     pre = np.empty((n_steps, n_trials, N))
-    W_T = np.ascontiguousarray(W.T)
-    for t in range(n_steps):
-        m = r @ W_T + drive[t]
-        r = (1.0 - a) * r + a * leaky_relu(m, theta)
+    for t, (r, m) in enumerate(_euler_steps(network, inputs, noise, W_rec, theta, r0)):
         rates[t] = r
         pre[t] = m
     return rates, pre
@@ -146,28 +135,46 @@ def simulate_readout(network: Network, inputs: np.ndarray, *, noise: np.ndarray 
     -------
     ndarray, shape (time, trial, n_outputs)
     """
+    inputs = _checked_inputs(network, inputs)
+    z = np.empty((*inputs.shape[:2], network.W_out.shape[0]))
+    W_out_T = network.W_out.T
+    for t, (r, _) in enumerate(_euler_steps(network, inputs, noise, W_rec)):
+        z[t] = r @ W_out_T
+    return z
+
+
+def _checked_inputs(network: Network, inputs: np.ndarray) -> np.ndarray:
     inputs = np.asarray(inputs, dtype=np.float64)
     if inputs.ndim != 3 or inputs.shape[2] != network.W_in.shape[1]:
         raise ValueError(f"inputs must be (time, trial, {network.W_in.shape[1]}), "
                          f"got {inputs.shape}")
-    n_steps, n_trials, _ = inputs.shape
-    N = network.n_units
+    return inputs
+
+
+def _euler_steps(network: Network, inputs: np.ndarray, noise: np.ndarray | None,
+                 W_rec: np.ndarray | None = None, theta: float = 0.0,
+                 r0: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The Euler steps of :func:`simulate`, one at a time: (r_t, m_t), each (trial, N).
+
+    Each step's drive comes from its own slice of ``inputs`` and ``noise`` (NumPy's
+    matmul of a stack works slice by slice, so these are the numbers of a drive computed
+    for all steps at once); the yielded rates are overwritten by the next step's.
+    """
+    n_trials, N = inputs.shape[1], network.n_units
     W_in_T = network.W_in.T.astype(np.float64)
     b = network.b.astype(np.float64)
-    W_out_T = network.W_out.T
-    a = network.alpha
-    r = np.zeros((n_trials, N))
-    z = np.empty((n_steps, n_trials, network.W_out.shape[0]))
     W = network.W_rec if W_rec is None else W_rec
     W_T = np.ascontiguousarray(np.asarray(W, dtype=np.float64).T)
-    for t in range(n_steps):
+    a = network.alpha
+    r = np.zeros((n_trials, N)) if r0 is None else np.broadcast_to(r0, (n_trials, N)).astype(
+        np.float64)
+    for t in range(inputs.shape[0]):
         drive = inputs[t] @ W_in_T + b
         if noise is not None:
             drive = drive + network.noise_scale * np.asarray(noise[t], dtype=np.float64)
         m = r @ W_T + drive
-        r = (1.0 - a) * r + a * leaky_relu(m)
-        z[t] = r @ W_out_T
-    return z
+        r = (1.0 - a) * r + a * leaky_relu(m, theta)
+        yield r, m
 
 
 def readout(network: Network, r: np.ndarray) -> np.ndarray:

@@ -42,7 +42,6 @@ class TrainSettings:
     snapshot_every: int = 100
     checkpoint_minutes: float = 2.0
     progress_seconds: float = 15.0
-    networks_per_job: int = 1
 
     @classmethod
     def from_config(cls, cfg: dict) -> TrainSettings:
@@ -84,11 +83,10 @@ def step_batch(task: Task, network: Network, settings: TrainSettings, step: int)
 
 
 def _fingerprint(task: Task, network: Network, settings: TrainSettings) -> str:
-    # Without networks_per_job: a network trains to the same bits in any ensemble (model.py),
+    # Nothing of the ensemble: a network trains to the same bits in any ensemble (model.py),
     # so the checkpoints of another ensemble serve as well.
-    training = {k: v for k, v in settings.__dict__.items() if k != "networks_per_job"}
     return artifacts._config_json(
-        {"task": task.name, "task_cfg": task.config, "settings": training,
+        {"task": task.name, "task_cfg": task.config, "settings": settings.__dict__,
          "meta": network.meta, "dt": network.dt, "tau": network.tau, "sigma": network.sigma})
 
 

@@ -159,9 +159,15 @@ def _check_method(method: str) -> None:
         raise ValueError(f"method must be 'bca' or 'percentile', not {method!r}")
 
 
+def _resamples(a: NDArray[np.float64], n_boot: int, rng: np.random.Generator
+               ) -> NDArray[np.float64]:
+    """Shape (n_boot, n): ``n_boot`` bootstrap resamples of ``a``, one per row."""
+    return a[rng.integers(0, a.size, size=(n_boot, a.size))]
+
+
 def _resampled_means(a: NDArray[np.float64], n_boot: int, rng: np.random.Generator
                      ) -> NDArray[np.float64]:
-    return a[rng.integers(0, a.size, size=(n_boot, a.size))].mean(axis=1)
+    return _resamples(a, n_boot, rng).mean(axis=1)
 
 
 def _jackknife_means(a: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -417,7 +423,7 @@ def bootstrap_effect_ci(
     if np.all(a == a[0]):
         return estimate, estimate
     rng = np.random.default_rng(seed)
-    boot = cohens_d(a[rng.integers(0, a.size, size=(n_boot, a.size))], reference)
+    boot = cohens_d(_resamples(a, n_boot, rng), reference)
     jackknife = cohens_d(_leave_one_out(a), reference) if a.size > 2 else np.full(1, np.nan)
     return _interval(boot, estimate, [np.atleast_1d(jackknife)], confidence, "bca",
                      quantile_method="inverted_cdf")
@@ -451,8 +457,7 @@ def bootstrap_effect_ci_difference(
     if np.all(a == a[0]) and np.all(b == b[0]):
         return estimate, estimate
     rng = np.random.default_rng(seed)
-    boot = hedges_g(a[rng.integers(0, a.size, size=(n_boot, a.size))],
-                    b[rng.integers(0, b.size, size=(n_boot, b.size))])
+    boot = hedges_g(_resamples(a, n_boot, rng), _resamples(b, n_boot, rng))
     jackknives = [np.atleast_1d(hedges_g(_leave_one_out(group), other))
                   if group.size > 1 and group.size + other.size > 3 else np.empty(0)
                   for group, other in ((a, b), (b, a))]
