@@ -61,21 +61,10 @@ def _timed(work) -> float:
 
 def stage_work(n_units: int) -> dict:
     """The work of each stage for one network of ``n_units`` units, as callables."""
-    from rnn_hypotheses.model import CTRNN, configure_threads
-
-    configure_threads(1)
     rng = np.random.default_rng(n_units)
     net = initialise_network(task="decision", seed=1, n_units=n_units, n_inputs=2,
                              n_outputs=1, g=1.0, input_std=0.5, dt=10.0, tau=100.0,
                              sigma=0.01)
-    inputs = rng.uniform(0.2, 1.0, (STEPS, BATCH, 2)).astype(np.float32)
-    noise = rng.standard_normal((STEPS, BATCH, n_units), dtype=np.float32)
-    targets = rng.random((STEPS, BATCH, 1)).astype(np.float32)
-    mask = np.ones((STEPS, 1, 1), np.float32)
-    model = CTRNN(net)
-    # an ensemble of one: the model's arrays carry the ensemble axis second
-    inputs, noise, targets, mask = (x[:, None] for x in (inputs, noise, targets, mask))
-    model.train_step(inputs, noise, targets, mask)  # build the graph outside the timing
     sim_inputs = np.broadcast_to(rng.uniform(0.2, 1.0, (1, 50, 2)), (SIM_STEPS, 50, 2))
     rates, _ = simulate(net, sim_inputs, noise_seed=3)
     fit_data = rates[-FIT_STEPS:, :FIT_TRIALS]
@@ -85,7 +74,7 @@ def stage_work(n_units: int) -> dict:
     starts = rates.reshape(-1, n_units)[rng.integers(0, rates.shape[0] * rates.shape[1],
                                                      STARTS)]
     return {
-        "train step": lambda: model.train_step(inputs, noise, targets, mask).numpy(),
+        "train step": ensemble_step(n_units, 1),
         "simulate": lambda: simulate(net, sim_inputs, noise_seed=3),
         "connectivity": lambda: network_summary(net.W_rec_init, changed),
         "latent (one DCA fit)": lambda: fit_dca(fit_data, 3, 5, 2, np.random.default_rng(0)),
@@ -108,7 +97,7 @@ def ensemble_step(n_units: int, networks: int):
     targets = rng.random((STEPS, networks, BATCH, 1)).astype(np.float32)
     mask = np.ones((STEPS, networks, 1, 1), np.float32)
     model = CTRNN(nets)
-    model.train_step(inputs, noise, targets, mask)
+    model.train_step(inputs, noise, targets, mask)  # build the graph outside the timing
     return lambda: model.train_step(inputs, noise, targets, mask).numpy()
 
 
