@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+SMOKE = ROOT / "tests/config/smoke.yaml"
+
+
+def snakemake(workdir, *args, check=True, configs=()):
+    """Run the workflow in ``workdir`` on the smoke config (``configs`` merged over it).
+
+    --configfile takes several values, so it goes last, after any target.
+    """
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
+           *args, "--configfile", str(SMOKE), *map(str, configs)]
+    run = subprocess.run(cmd, capture_output=True, text=True)
+    if check and run.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed:\n{run.stdout[-3000:]}\n{run.stderr[-5000:]}")
+    return run
 
 
 def _merge(base: dict, override: dict) -> dict:
@@ -30,3 +46,12 @@ def full_config() -> dict:
 def smoke_config(full_config) -> dict:
     """config.yaml with tests/config/smoke.yaml merged over it, as Snakemake does."""
     return _merge(full_config, yaml.safe_load((ROOT / "tests/config/smoke.yaml").read_text()))
+
+
+@pytest.fixture(scope="session")
+def smoke_run(tmp_path_factory):
+    """A working directory holding the whole smoke workflow's results (shared; do not
+    change its results)."""
+    workdir = tmp_path_factory.mktemp("smoke")
+    snakemake(workdir, "--cores", "2")
+    return workdir

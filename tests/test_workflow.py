@@ -14,21 +14,9 @@ import yaml
 from rnn_hypotheses import artifacts
 from rnn_hypotheses.analysis.stats import VERDICTS
 
-from .conftest import ROOT
+from .conftest import ROOT, snakemake
 
 pytestmark = pytest.mark.workflow
-SMOKE = ROOT / "tests/config/smoke.yaml"
-
-
-def snakemake(workdir, *args, check=True, configs=()):
-    # --configfile takes several values, so it goes last, after any target; `configs` are
-    # merged over the smoke config.
-    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
-           *args, "--configfile", str(SMOKE), *map(str, configs)]
-    run = subprocess.run(cmd, capture_output=True, text=True)
-    if check and run.returncode != 0:
-        raise AssertionError(f"{' '.join(cmd)} failed:\n{run.stdout[-3000:]}\n{run.stderr[-5000:]}")
-    return run
 
 
 def assert_figures_drawn(workdir, names):
@@ -37,13 +25,6 @@ def assert_figures_drawn(workdir, names):
         for suffix in ("pdf", "png"):
             path = workdir / f"results/figures/{name}.{suffix}"
             assert path.stat().st_size > 10_000, path
-
-
-@pytest.fixture(scope="module")
-def smoke_run(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("smoke")
-    snakemake(workdir, "--cores", "2")
-    return workdir
 
 
 def test_lint_is_clean():
