@@ -306,3 +306,43 @@ def test_a_diverging_ensemble_member_is_named(smoke_config):
 def test_ensemble_members_must_share_their_size():
     with pytest.raises(ValueError, match="seed 4 differs from seed 3"):
         CTRNN([small_network(seed=3), small_network(seed=4, n_units=21)])
+
+
+def offdiagonal_abs(W: np.ndarray) -> np.ndarray:
+    return np.abs(W[~np.eye(W.shape[-1], dtype=bool)])
+
+
+def test_l1_penalty_shrinks_weights_the_task_does_not_need(smoke_config):
+    """A strong L1 penalty drives many off-diagonal weights towards zero (Adam steps of
+    size ~learning_rate around it), keeps the diagonal exactly zero, and leaves the task
+    loss's history the loss without the penalty (the early stop is the task's)."""
+    task = small_task(smoke_config, "perception", loss_target=1e-12)
+    settings = dict(batch_size=8, max_steps=150, log_every=10, snapshot_every=50,
+                    learning_rate=1e-2, progress_seconds=1e9)
+    net = small_network("perception", n_inputs=1)
+    plain = train(task, net, TrainSettings(**settings), log=lambda m: None)
+    sparse = train(task, net, TrainSettings(**settings, l1=10.0), log=lambda m: None)
+    W = sparse.network.W_rec
+    assert np.all(np.diag(W) == 0.0)
+    # Adam with a sign gradient settles a weight the loss does not need within about one
+    # step (0.01) of zero; unpenalised, few weights of N(0, 1/20) start or end that small
+    near_zero = 0.02
+    assert (offdiagonal_abs(W) < near_zero).mean() > 0.5
+    assert (offdiagonal_abs(plain.network.W_rec) < near_zero).mean() < 0.15
+    # the first logged loss is before any step: the same network, the same batch
+    assert sparse.history["loss"].iloc[0] == plain.history["loss"].iloc[0]
+
+
+def test_l1_penalty_is_each_networks_own_in_an_ensemble(smoke_config):
+    task = small_task(smoke_config, "decision")
+    settings = TrainSettings(batch_size=8, max_steps=12, log_every=1, snapshot_every=4,
+                             progress_seconds=1e9, l1=0.5)
+    networks = [small_network(seed=seed) for seed in (3, 4, 5)]
+    together = train_ensemble(task, networks, settings, log=lambda m: None)
+    for net, joint in zip(networks, together, strict=True):
+        assert_identical(train(task, net, settings, log=lambda m: None), joint)
+
+
+def test_a_negative_l1_is_refused():
+    with pytest.raises(ValueError, match="l1"):
+        CTRNN(small_network(), l1=-1.0)

@@ -86,10 +86,14 @@ class CTRNN(tf.Module):
         constant and noise (W_rec is copied into a variable).
     learning_rate : float
         Adam step size.
+    l1 : float
+        Weight of an L1 penalty on W_rec's off-diagonal entries: each network minimises
+        its loss + ``l1`` x mean |W_rec[i, j]| over i != j (0: no penalty).
     """
 
     def __init__(self, networks: Network | Sequence[Network], learning_rate: float = 1e-3,
-                 beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-7):
+                 beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-7,
+                 l1: float = 0.0):
         super().__init__()
         networks = [networks] if isinstance(networks, Network) else list(networks)
         first = networks[0]
@@ -117,6 +121,11 @@ class CTRNN(tf.Module):
         # Adam written out (Kingma & Ba 2015, with TensorFlow's default epsilon) so its
         # state is plain arrays that a checkpoint stores and restores bit for bit.
         self.lr, self.beta1, self.beta2, self.epsilon = learning_rate, beta1, beta2, epsilon
+        if l1 < 0:
+            raise ValueError(f"l1 must be >= 0, got {l1}")
+        n_units = first.W_rec.shape[0]
+        # d/dW of l1 * mean |W| over the N (N - 1) off-diagonal entries
+        self.l1_gradient = float(l1) / (n_units * (n_units - 1))
         zeros = np.zeros_like(self.W_rec.numpy())
         self.adam_m = variable(zeros, "adam_m")
         self.adam_v = variable(zeros, "adam_v")
@@ -182,7 +191,12 @@ class CTRNN(tf.Module):
             losses = self._losses(inputs, noise, targets, loss_mask)
             # networks share no weights: the sum's gradient is each network's own
             total = tf.reduce_sum(losses)
-        grad = tape.gradient(total, self.W_rec) * self.mask
+        grad = tape.gradient(total, self.W_rec)
+        if self.l1_gradient:
+            # the penalty's gradient added elementwise, so a network's step stays its own
+            # in any ensemble; without a penalty the graph is the one it always was
+            grad = grad + self.l1_gradient * tf.sign(self.W_rec)
+        grad = grad * self.mask
         self.adam_t.assign_add(1.0)
         self.adam_m.assign(self.beta1 * self.adam_m + (1.0 - self.beta1) * grad)
         self.adam_v.assign(self.beta2 * self.adam_v + (1.0 - self.beta2) * tf.square(grad))

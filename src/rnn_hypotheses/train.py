@@ -37,6 +37,7 @@ class TrainSettings:
     batch_size: int = 32
     max_steps: int = 3000
     learning_rate: float = 1e-3
+    l1: float = 0.0
     loss_window: int = 20
     log_every: int = 10
     snapshot_every: int = 100
@@ -259,7 +260,7 @@ def train_ensemble(
     def prefix(member: _Member) -> str:
         return "" if solo else f"{member.label}: "
 
-    model = CTRNN(networks, learning_rate=settings.learning_rate)
+    model = CTRNN(networks, learning_rate=settings.learning_rate, l1=settings.l1)
     step = 0
     saved = [m.load(log) for m in members] if checkpoint_paths else []
     open_steps = {int(s["step"]) for s in saved if s is not None and not bool(s["finished"])}
