@@ -1,0 +1,127 @@
+"""Growth of the slow-point counts with task complexity (report, section 6, question 2)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnn_hypotheses.analysis.complexity import (
+    counts_by_dimension,
+    dimension_summary,
+    fit_growth,
+    growth_claims,
+    growth_interval,
+    growth_table,
+)
+
+DIMENSIONS = np.repeat([1, 2, 3, 4], 10)
+
+
+def test_a_linear_count_is_fitted_linear_with_its_slope():
+    count = 1.0 + 0.75 * DIMENSIONS
+    fit = fit_growth(DIMENSIONS, count)
+    assert fit.model == "linear"
+    assert fit.rate == pytest.approx(0.75)
+    assert fit.intercept == pytest.approx(1.0)
+    assert fit.rss["linear"] == pytest.approx(0.0, abs=1e-20)
+
+
+def test_an_exponential_count_is_fitted_exponential_with_its_rate():
+    count = 0.5 * 2.0 ** DIMENSIONS
+    fit = fit_growth(DIMENSIONS, count)
+    assert fit.model == "exponential"
+    assert fit.rate == pytest.approx(np.log(2.0), rel=1e-6)
+    assert fit.intercept == pytest.approx(0.5, rel=1e-5)
+    assert fit.rss["linear"] > 1.0
+
+
+def test_a_constant_count_has_rate_zero_and_the_simpler_model():
+    fit = fit_growth(DIMENSIONS, np.ones(DIMENSIONS.size))
+    assert fit.model == "linear"
+    assert fit.rate == pytest.approx(0.0, abs=1e-12)
+
+
+def test_no_points_anywhere_cannot_be_exponential():
+    fit = fit_growth(DIMENSIONS, np.zeros(DIMENSIONS.size))
+    assert fit.model == "linear" and fit.rss["exponential"] == np.inf
+
+
+def test_one_dimension_has_no_growth_rate():
+    with pytest.raises(ValueError, match="two input dimensions"):
+        fit_growth(np.ones(5), np.arange(5.0))
+
+
+def test_the_bootstrap_interval_covers_the_true_slope():
+    rng = np.random.default_rng(1)
+    count = 1.0 + 0.5 * DIMENSIONS + rng.normal(0, 0.3, DIMENSIONS.size)
+    low, high = growth_interval(DIMENSIONS, count, "linear", n_boot=500, seed=2)
+    assert low < 0.5 < high
+    assert high - low < 0.5  # 40 networks pin a slope of 0.5 down to better than +-0.25
+    assert growth_interval(DIMENSIONS, count, "linear", n_boot=500, seed=2) == (low, high)
+
+
+def sweep_networks(trained_count, untrained_count):
+    """Per-network rows of two families at D = 1..4: the trained counts follow
+    ``trained_count(D, k)``, the untrained ones ``untrained_count(D, k)``."""
+    rows = []
+    for family in ("distance", "farther"):
+        for d in (1, 2, 3, 4):
+            for k in range(10):
+                for state, count in (("trained", trained_count), ("untrained", untrained_count)):
+                    value = float(count(d, k))
+                    rows.append({"task": f"{family}{d}", "net": f"net{k:02d}", "state": state,
+                                 "fixed": value, "stable": value, "saddle": 0.0,
+                                 "slow": value})
+    rows.append({"task": "perception", "net": "net00", "state": "trained", "fixed": 9.0,
+                 "stable": 9.0, "saddle": 0.0, "slow": 0.0})
+    return pd.DataFrame(rows)
+
+
+DIMS = {f"{family}{d}": (family, d) for family in ("distance", "farther") for d in (1, 2, 3, 4)}
+
+
+def test_counts_by_dimension_keeps_only_the_sweeps_tasks():
+    counts = counts_by_dimension(sweep_networks(lambda d, k: d, lambda d, k: 1), DIMS)
+    assert set(counts["task"]) == set(DIMS)
+    assert len(counts) == 2 * 4 * 10 * 2 * 4  # families, D, nets, states, quantities
+    row = counts[(counts["task"] == "farther3") & (counts["state"] == "trained")
+                 & (counts["quantity"] == "fixed")]
+    assert set(row["count"]) == {3.0} and set(row["dimension"]) == {3}
+
+
+def test_growth_table_and_claims_on_a_known_sweep():
+    # trained: one more point per input per dimension (plus a little spread); untrained:
+    # one point everywhere
+    counts = counts_by_dimension(
+        sweep_networks(lambda d, k: d + 0.1 * (k % 3), lambda d, k: 1.0), DIMS)
+    table = growth_table(counts, n_boot=200)
+    trained = table[(table["state"] == "trained") & (table["quantity"] == "fixed")]
+    assert list(trained["model"]) == ["linear", "linear"]
+    assert np.allclose(trained["rate"], 1.0)
+    assert (trained["rate_low"] <= 1.0).all() and (trained["rate_high"] >= 1.0).all()
+    assert set(table["dimensions"]) == {"1, 2, 3, 4"}
+
+    claims = growth_claims(counts, n_boot=500).set_index(["key", "state"])
+    assert claims.loc[("complexity_fixed_grows_farther", "trained"), "verdict"] == "supported"
+    assert claims.loc[("complexity_fixed_grows_farther", "trained"), "task"] == (
+        "farther4 vs farther1")
+    # the same count at every D: equivalent, not merely inconclusive
+    assert claims.loc[("complexity_fixed_grows_distance", "untrained"),
+                      "verdict"] == "equivalent"
+    assert claims.loc[("complexity_saddle_grows_distance", "trained"),
+                      "verdict"] == "equivalent"
+
+    summary = dimension_summary(counts, n_boot=200)
+    point = summary[(summary["task"] == "distance2") & (summary["state"] == "trained")
+                    & (summary["quantity"] == "fixed")].iloc[0]
+    assert point["networks"] == 10
+    assert point["mean"] == pytest.approx(2.09)
+    assert point["ci_low"] <= point["mean"] <= point["ci_high"]
+
+
+def test_fewer_points_at_higher_dimension_is_reversed():
+    counts = counts_by_dimension(
+        sweep_networks(lambda d, k: 5.0 - d + 0.1 * (k % 3), lambda d, k: 1.0), DIMS)
+    claims = growth_claims(counts, n_boot=500).set_index(["key", "state"])
+    assert claims.loc[("complexity_fixed_grows_distance", "trained"), "verdict"] == "reversed"
