@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -125,3 +127,25 @@ def test_fewer_points_at_higher_dimension_is_reversed():
         sweep_networks(lambda d, k: 5.0 - d + 0.1 * (k % 3), lambda d, k: 1.0), DIMS)
     claims = growth_claims(counts, n_boot=500).set_index(["key", "state"])
     assert claims.loc[("complexity_fixed_grows_distance", "trained"), "verdict"] == "reversed"
+
+
+def test_figure_s6_draws_every_family_and_quantity(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from rnn_hypotheses.figures.figS6_complexity import ROWS, complexity_figure
+    from rnn_hypotheses.figures.style import save_figure
+
+    counts = counts_by_dimension(
+        sweep_networks(lambda d, k: 2.0 ** d / 2 + 0.1 * (k % 3), lambda d, k: 1.0), DIMS)
+    fig = complexity_figure(counts, dimension_summary(counts, n_boot=100),
+                            growth_table(counts, n_boot=100))
+    axes = fig.axes
+    assert len(axes) == len(ROWS) * 2
+    # each panel: both states' fitted curves, with the chosen model named in the legend
+    labels = [text.get_text() for text in axes[0].get_legend().get_texts()]
+    assert labels[0].startswith("untrained: linear, +0.00 per D")
+    factor = re.match(r"trained: exponential, x(\d+\.\d+) per D", labels[1])
+    assert factor and float(factor.group(1)) == pytest.approx(2.0, abs=0.05)
+    save_figure(fig, tmp_path / "figS6.png")
+    assert (tmp_path / "figS6.png").stat().st_size > 10_000
