@@ -149,3 +149,35 @@ def test_figure_s6_draws_every_family_and_quantity(tmp_path):
     assert factor and float(factor.group(1)) == pytest.approx(2.0, abs=0.05)
     save_figure(fig, tmp_path / "figS6.png")
     assert (tmp_path / "figS6.png").stat().st_size > 10_000
+
+
+def test_between_claims_compare_consecutive_dimensions_of_a_family():
+    from rnn_hypotheses.claims import ClaimSpec, evaluate_claims
+
+    spec = ClaimSpec("more_points", "decision has more points", "6 (Q2)",
+                     "points, {high} minus {low}", "points", kind="between",
+                     groups=("decision", "perception"),
+                     dimension_text="one more input dimension, more points")
+    tasks = {"perception": ("perception", None), "decision": ("decision", None),
+             "farther1": ("farther", 1), "farther2": ("farther", 2), "farther3": ("farther", 3),
+             "distance1": ("distance", 1)}
+    # points grow by one per dimension; decision above perception
+    level = {"perception": 1, "decision": 2, "farther1": 1, "farther2": 2, "farther3": 3,
+             "distance1": 1}
+    table = pd.DataFrame([{"task": t, "net": k, "points": level[t] + 0.01 * k}
+                          for t in tasks for k in range(8)])
+    kinds = {t: kind for t, (kind, _) in tasks.items()}
+    dims = {t: (kind, d) for t, (kind, d) in tasks.items() if d is not None}
+    rows = evaluate_claims([spec], table, kinds=kinds, dimensions=dims, n_boot=200)
+    assert list(rows["task"]) == ["decision vs perception", "farther2 vs farther1",
+                                  "farther3 vs farther2"]
+    assert list(rows["claim"]) == [
+        "decision vs perception: decision has more points",
+        "farther2 vs farther1: one more input dimension, more points",
+        "farther3 vs farther2: one more input dimension, more points"]
+    assert rows["statistic"].iloc[1] == "points, farther2 minus farther1"
+    assert (rows["verdict"] == "supported").all()
+    # without the sweep's dimensions: the report's pair alone, unlabelled
+    alone = evaluate_claims([spec], table, kinds=kinds, n_boot=200)
+    assert list(alone["task"]) == [""]
+    assert alone["statistic"].iloc[0] == "points, decision minus perception"

@@ -321,9 +321,10 @@ CLAIMS: tuple[ClaimSpec, ...] = (
               "mean off-diagonal W_rec after training", "mean_weight_final", alternative="less"),
     ClaimSpec("decision_decrease_larger", "the decision task's mean weight decrease exceeds the "
               "perception task's", "5.1",
-              "decrease of the mean off-diagonal weight, decision minus perception",
+              "decrease of the mean off-diagonal weight, {high} minus {low}",
               "mean_weight_change", kind="between", sign=-1.0,
-              groups=(Decision.kind, Perception.kind)),
+              groups=(Decision.kind, Perception.kind),
+              dimension_text="one more input dimension, a larger mean weight decrease"),
     ClaimSpec("few_weights_change", "few weights change much", "5.2",
               "share of sum(dW^2) carried by the top fraction of weights, vs i.i.d. Gaussian "
               "changes",

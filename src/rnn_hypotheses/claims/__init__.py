@@ -46,7 +46,8 @@ class ClaimSpec:
     section : str
         Where the report makes it.
     statistic : str
-        The per-network statistic, in words.
+        The per-network statistic, in words; a between claim's names the two tasks of a
+        pair as ``{high}`` (expected larger) and ``{low}``.
     column : str
         Column holding the statistic (the "after" member of a pair); ``{state}`` is
         filled in for per-state claims (as in ``statistic``).
@@ -64,6 +65,10 @@ class ClaimSpec:
     groups : tuple of str, optional
         ``between`` only: (kind whose tasks' values should be larger, the other kind).
         Every pair of a task of the first kind and one of the second gets a row.
+    dimension_text : str, optional
+        ``between`` only: the claim in words for two tasks of one family at consecutive
+        input dimensions (the higher D's values should be larger), which then also get
+        a row each; ``{state}`` is filled in as in ``text``. Empty: no such rows.
     absolute : bool
         Test ``|column - other|`` against the reference (an equivalence margin).
     states : tuple of str
@@ -96,6 +101,7 @@ class ClaimSpec:
     reference: float | str = 0.0
     sign: float = 1.0
     groups: tuple[str, str] | None = None
+    dimension_text: str = ""
     absolute: bool = False
     states: tuple[str, ...] = ()
     label: Literal["prefix", "suffix"] = "prefix"
@@ -149,10 +155,22 @@ def _measurable(spec: ClaimSpec, part: pd.DataFrame, state: str | None) -> np.nd
     return mask
 
 
-def _between_pairs(spec: ClaimSpec, tasks: Sequence[str], kinds: Mapping[str, str]
-                   ) -> list[tuple[str, str]]:
-    high, low = spec.groups
-    return [(a, b) for a in tasks if kinds[a] == high for b in tasks if kinds[b] == low]
+def _between_pairs(spec: ClaimSpec, tasks: Sequence[str], kinds: Mapping[str, str],
+                   dimensions: Mapping[str, tuple[str, int]]) -> list[tuple[str, str, str]]:
+    """(task expected larger, the other, the claim's text) of every pair a between claim
+    compares: the kinds of ``spec.groups``, then each family's consecutive dimensions."""
+    pairs = []
+    if spec.groups is not None:
+        high, low = spec.groups
+        pairs += [(a, b, spec.text) for a in tasks if kinds[a] == high
+                  for b in tasks if kinds[b] == low]
+    if spec.dimension_text:
+        swept = [t for t in tasks if t in dimensions]
+        for family in sorted({dimensions[t][0] for t in swept}):
+            members = sorted((dimensions[t][1], t) for t in swept if dimensions[t][0] == family)
+            pairs += [(high, low, spec.dimension_text)
+                      for (_, low), (_, high) in zip(members[:-1], members[1:], strict=True)]
+    return pairs
 
 
 def evaluate_claims(
@@ -160,6 +178,7 @@ def evaluate_claims(
     table: pd.DataFrame,
     *,
     kinds: Mapping[str, str] | None = None,
+    dimensions: Mapping[str, tuple[str, int]] | None = None,
     thresholds: Mapping[str, float] | None = None,
     note: Note | None = None,
     alpha: float | None = None,
@@ -177,6 +196,10 @@ def evaluate_claims(
         One row per network: ``task`` and every column the claims name.
     kinds : mapping, optional
         Each task's kind; needed by between-task claims.
+    dimensions : mapping, optional
+        Task -> (family, input dimension D) for the tasks of a complexity sweep
+        (:attr:`.tasks.Task.complexity`); between claims with a ``dimension_text`` also
+        compare each family's consecutive dimensions.
     thresholds : mapping, optional
         Named null values that claims refer to by name.
     note : callable (part, spec, state) -> str, optional
@@ -206,17 +229,17 @@ def evaluate_claims(
         if spec.kind == "between":
             if kinds is None:
                 raise ValueError(f"claim {spec.key!r} compares kinds of task: pass kinds")
-            pairs = _between_pairs(spec, tasks, kinds)
-            for high, low in pairs:
+            pairs = _between_pairs(spec, tasks, kinds, dimensions or {})
+            for high, low, claim_text in pairs:
                 first, second = table[table["task"] == high], table[table["task"] == low]
                 margin = _resolve(spec.equivalence, pd.concat([first, second]), thresholds)
                 pair = f"{high} vs {low}" if len(pairs) > 1 else ""
                 for state in spec.states or (None,):
                     column = spec.column.format(state=state)
-                    text = spec.text.format(state=state)
+                    text = claim_text.format(state=state)
                     rows.append(claim_row(
                         f"{pair}: {text}" if pair else text, spec.section,
-                        spec.statistic.format(state=state),
+                        spec.statistic.format(state=state, high=high, low=low),
                         spec.sign * first[column].to_numpy(float), kind="between",
                         other=spec.sign * second[column].to_numpy(float),
                         alternative=spec.alternative,
