@@ -29,6 +29,8 @@ include: "workflow/rules/simulate.smk"
 include: "workflow/rules/slowpoints.smk"
 include: "workflow/rules/latent.smk"
 include: "workflow/rules/sensitivity.smk"
+# networks trained elsewhere: after the stages whose per-network rules it reuses
+include: "workflow/rules/external.smk"
 include: "workflow/rules/figures.smk"
 # last: it gathers what every stage above added to ALL_TARGETS
 include: "workflow/rules/report.smk"

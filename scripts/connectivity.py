@@ -5,7 +5,8 @@ hold what a job of its own would):
 
 1. summary, eigenvalue pairs and the histogram of weight changes (Fig. 7);
 2. node centrality before and after training (Fig. 8);
-3. non-normality of W_rec through training, from its snapshots (Fig. S1);
+3. non-normality of W_rec through training, from its snapshots (Fig. S1; not for an
+   external network, which has none);
 4. rank of the training change and the task loss of its truncations (Fig. S2).
 """
 
@@ -64,13 +65,15 @@ artifacts.write_parquet(
     pd.DataFrame([{"task": task, "net": net, "measure": measure, **centrality}]), provenance)
 
 # --- 3. non-normality through training ------------------------------------------------------
-steps, weights = artifacts.read_snapshots(snakemake.input.snapshots)
-table = nonnormality_table(steps, weights)
-first, last = table.iloc[0], table.iloc[-1]
-log(f"{task}/{net}: {len(table)} snapshots; Henrici {first['henrici']:.3g} -> "
-    f"{last['henrici']:.3g}; 2-norm {first['spectral']:.3g} -> {last['spectral']:.3g}")
-artifacts.write_parquet(output.nonnormality, table, params.provenance)
-del steps, weights
+# (not for an external network, trained elsewhere without snapshots: rules/external.smk)
+if "snapshots" in snakemake.input.keys():
+    steps, weights = artifacts.read_snapshots(snakemake.input.snapshots)
+    table = nonnormality_table(steps, weights)
+    first, last = table.iloc[0], table.iloc[-1]
+    log(f"{task}/{net}: {len(table)} snapshots; Henrici {first['henrici']:.3g} -> "
+        f"{last['henrici']:.3g}; 2-norm {first['spectral']:.3g} -> {last['spectral']:.3g}")
+    artifacts.write_parquet(output.nonnormality, table, params.provenance)
+    del steps, weights
 
 # --- 4. rank of the change --------------------------------------------------------------------
 table = low_rank_table(network, network_task(params.provenance), max_rank=params.max_rank,

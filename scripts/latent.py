@@ -24,9 +24,10 @@ decayed. Switching trials, whose input keeps changing, are only projected (Fig. 
 The ``latent`` param is a list of settings, one analysis (run) each: rule latent has
 one, the config's; rule latent_drop one per sensitivity drop. Outputs come in lists,
 run by run and within a run state by state (the ``states`` param), and one change table
-per run. Every run writes exactly what a job of its own would: the runs share only the
-network, the simulations and the re-simulations at each angle, which do not depend on
-the settings a run varies (its drop).
+per run where both states are analysed (an external network without W_rec_init has only
+the trained state, and no change output). Every run writes exactly what a job of its own
+would: the runs share only the network, the simulations and the re-simulations at each
+angle, which do not depend on the settings a run varies (its drop).
 """
 
 import time
@@ -204,21 +205,24 @@ for s, (state, sim_path) in enumerate(zip(states, snakemake.input.simulations, s
     del sim, rates_at  # before the next state's, so that one state's arrays are held at once
 
 # --- 4. what training changed: principal angles between the states' subspaces ------------
-untrained, trained = states.index("untrained"), states.index("trained")
-for run, (cfg, path) in enumerate(zip(runs, output.change, strict=True)):
-    # read back as written, as the figures and claims read them
-    before = artifacts.read_npz(output_paths(run, untrained)["arrays"], ["coef", "pca"])
-    after = artifacts.read_npz(output_paths(run, trained)["arrays"], ["coef", "pca"])
-    n_units, d = before["coef"].shape
-    table = pd.DataFrame({
-        "task": task, "net": net, "dim": range(1, d + 1),
-        "angle_dca": principal_angles(before["coef"], after["coef"]),
-        "angle_pca": principal_angles(before["pca"], after["pca"]),
-        # the same for two random subspaces: in many dimensions these are far apart already
-        "chance": random_subspace_angles(n_units, d, seed=0),
-    })
-    log(f"{task}/{net} (drop {cfg.get('drop_ms', 0):g} ms): DCA untrained vs trained "
-        f"{table['angle_dca'].round(1).tolist()} deg, PCA {table['angle_pca'].round(1).tolist()} "
-        f"deg, chance {table['chance'].round(1).tolist()}")
-    artifacts.write_parquet(path, table, dict(params.provenance, latent=cfg))
+# (not for a network known only trained: rules/external.smk gives it no change output)
+if "change" in output.keys():
+    untrained, trained = states.index("untrained"), states.index("trained")
+    for run, (cfg, path) in enumerate(zip(runs, output.change, strict=True)):
+        # read back as written, as the figures and claims read them
+        before = artifacts.read_npz(output_paths(run, untrained)["arrays"], ["coef", "pca"])
+        after = artifacts.read_npz(output_paths(run, trained)["arrays"], ["coef", "pca"])
+        n_units, d = before["coef"].shape
+        table = pd.DataFrame({
+            "task": task, "net": net, "dim": range(1, d + 1),
+            "angle_dca": principal_angles(before["coef"], after["coef"]),
+            "angle_pca": principal_angles(before["pca"], after["pca"]),
+            # the same for two random subspaces: in many dimensions these are far apart
+            "chance": random_subspace_angles(n_units, d, seed=0),
+        })
+        log(f"{task}/{net} (drop {cfg.get('drop_ms', 0):g} ms): DCA untrained vs trained "
+            f"{table['angle_dca'].round(1).tolist()} deg, PCA "
+            f"{table['angle_pca'].round(1).tolist()} deg, chance "
+            f"{table['chance'].round(1).tolist()}")
+        artifacts.write_parquet(path, table, dict(params.provenance, latent=cfg))
 end_job()  # skips the interpreter's teardown (pipeline.end_job)

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import yaml
 
-from .resources import STAGE_SIZES, largest_job, machine_memory_mb
+from .resources import (
+    PER_NETWORK_STAGES,
+    STAGE_SIZES,
+    job_memory_mb,
+    largest_job,
+    machine_memory_mb,
+)
 from .robustness import merge_config, variant_config, variants
 from .tasks import KINDS, TaskConfigError, configured_tasks
 
@@ -38,7 +44,9 @@ def check_config(config: dict, memory_limit_mb: int | None = None) -> None:
 
     Every number finite (the schema's bounds let NaN through), seeds that fit int64,
     limits across keys (dt < tau, settle < trial, latent.d <= units, DCA windows
-    shorter than the simulation, ...), and the memory of the largest job.
+    shorter than the simulation, ...), and the memory of the largest job; then every
+    file of ``external_networks``, read and checked (:mod:`rnn_hypotheses.external`),
+    with the limits above at each network's own dt and size.
 
     Parameters
     ----------
@@ -51,7 +59,8 @@ def check_config(config: dict, memory_limit_mb: int | None = None) -> None:
     Raises
     ------
     ConfigError
-        Naming the offending key, e.g. ``model.dt_ms`` when dt >= tau.
+        Naming the offending key, e.g. ``model.dt_ms`` when dt >= tau; for an external
+        network, its key, file and field.
     """
     # Every comparison with NaN is false, so the schema's bounds let NaN through.
     bad = non_finite_values(config)
@@ -71,27 +80,13 @@ def check_config(config: dict, memory_limit_mb: int | None = None) -> None:
         raise ConfigError(f"model.dt_ms ({model['dt_ms']}) must be smaller than model.tau_ms "
                           f"({model['tau_ms']}): the Euler factor dt/tau must be below 1")
     _check_tasks(config)
-    for name, task in config["tasks"].items():
-        if task["trial_ms"] < 2 * model["dt_ms"]:
-            raise ConfigError(f"tasks.{name}.trial_ms must span at least two steps of "
-                              f"model.dt_ms")
-    latent, sim = config["latent"], config["simulation"]
+    _check_steps(config, config["tasks"], model["dt_ms"])
+    latent = config["latent"]
     for name, task in config["tasks"].items():
         if latent["d"] > task["n_units"]:
             raise ConfigError(f"latent.d ({latent['d']}) exceeds tasks.{name}.n_units "
                               f"({task['n_units']}): a subspace cannot have more dimensions "
                               "than the network has units")
-    sim_steps = int(round(sim["duration_ms"] / model["dt_ms"]))
-    drops = [("latent.drop_ms", latent.get("drop_ms", 0))] + [
-        (f"latent.sensitivity_drop_ms[{k}]", drop)
-        for k, drop in enumerate(latent.get("sensitivity_drop_ms", []))]
-    for key, drop in drops:
-        analysed = sim_steps - int(round(drop / model["dt_ms"]))
-        if 2 * latent["T"] >= analysed:
-            raise ConfigError(f"{key} ({drop}) leaves too little of the held trials: 2 * "
-                              f"latent.T ({2 * latent['T']} steps) must be shorter than "
-                              f"(simulation.duration_ms - {drop}) / model.dt_ms = {analysed} "
-                              "steps, as DCA needs at least two windows of 2T steps")
     n_nets = config["networks_per_task"]
     example_task = config["slowpoints"].get("example_task")
     if example_task is not None and example_task not in config["tasks"]:
@@ -100,13 +95,8 @@ def check_config(config: dict, memory_limit_mb: int | None = None) -> None:
     if config["slowpoints"]["example_net"] >= n_nets:
         raise ConfigError(f"slowpoints.example_net ({config['slowpoints']['example_net']}) must "
                           f"be below networks_per_task ({n_nets})")
-    # the steady-state window is taken from the end of the simulated trials (rule latent)
-    dt = model["dt_ms"]
-    if round(config["latent"]["steady_ms"] / dt) > round(config["simulation"]["duration_ms"] / dt):
-        raise ConfigError(f"latent.steady_ms ({config['latent']['steady_ms']}) is longer than "
-                          f"the simulated trials (simulation.duration_ms = "
-                          f"{config['simulation']['duration_ms']})")
     _check_memory(config, memory_limit_mb)
+    _check_external(config, memory_limit_mb)
 
 
 def _check_tasks(config: dict) -> None:
@@ -130,6 +120,69 @@ def _check_tasks(config: dict) -> None:
             task.check()
     except TaskConfigError as exc:
         raise ConfigError(str(exc)) from exc
+
+
+def _check_steps(config: dict, tasks: dict, dt: float, dt_key: str = "model.dt_ms",
+                 sensitivity: bool = True) -> None:
+    """The limits that count steps of ``dt`` (ms): every trial of ``tasks`` two steps or
+    more, two DCA windows in the analysed part of the simulation at ``latent.drop_ms``
+    (and, with ``sensitivity``, at every ``latent.sensitivity_drop_ms``), the
+    steady-state window within the simulation. ``dt_key`` names where ``dt`` comes from."""
+    for name, task in tasks.items():
+        if task["trial_ms"] < 2 * dt:
+            raise ConfigError(f"tasks.{name}.trial_ms must span at least two steps of "
+                              f"{dt_key}")
+    latent, sim = config["latent"], config["simulation"]
+    sim_steps = int(round(sim["duration_ms"] / dt))
+    drops = [("latent.drop_ms", latent.get("drop_ms", 0))] + [
+        (f"latent.sensitivity_drop_ms[{k}]", drop)
+        for k, drop in enumerate(latent.get("sensitivity_drop_ms", []) if sensitivity else [])]
+    for key, drop in drops:
+        analysed = sim_steps - int(round(drop / dt))
+        if 2 * latent["T"] >= analysed:
+            raise ConfigError(f"{key} ({drop}) leaves too little of the held trials: 2 * "
+                              f"latent.T ({2 * latent['T']} steps) must be shorter than "
+                              f"(simulation.duration_ms - {drop}) / {dt_key} = {analysed} "
+                              "steps, as DCA needs at least two windows of 2T steps")
+    # the steady-state window is taken from the end of the simulated trials (rule latent)
+    if round(latent["steady_ms"] / dt) > round(sim["duration_ms"] / dt):
+        raise ConfigError(f"latent.steady_ms ({latent['steady_ms']}) is longer than "
+                          f"the simulated trials (simulation.duration_ms = "
+                          f"{sim['duration_ms']})")
+
+
+def _check_external(config: dict, memory_limit_mb: int | None) -> None:
+    """Every file of ``external_networks`` (rnn_hypotheses.external), then the limits
+    that depend on a network's own dt and size: its step counts and its jobs' memory."""
+    from .external import ExternalNetworkError, external_networks  # it imports this module
+
+    # raised as this module's ConfigError, which `python -m rnn_hypotheses.config` (this
+    # module run as __main__, a second copy of its classes) reports without a traceback
+    try:
+        found = external_networks(config)
+    except ExternalNetworkError as exc:
+        raise ConfigError(str(exc)) from exc
+    if memory_limit_mb is None:
+        memory_limit_mb = config.get("max_job_mem_mb") or machine_memory_mb()
+    for records in found.values():
+        for record in records:
+            settings = record.settings(config)
+            entry = {record.task: settings["tasks"][record.label]}
+            try:
+                # the sensitivity reruns are the configured tasks' only
+                _check_steps(settings, entry, record.dt, f"the network's dt ({record.dt:g} ms)",
+                             sensitivity=False)
+            except ConfigError as exc:
+                raise ConfigError(f"{record.key} ({record.file}): {exc}") from exc
+            # it is analysed, never trained: the analysis stages only
+            for stage in (name for name in PER_NETWORK_STAGES if name != "train"):
+                need = job_memory_mb(stage, settings, record.label)
+                if memory_limit_mb is not None and need > memory_limit_mb:
+                    raise ConfigError(
+                        f"{record.key} ({record.file}): a {stage} job of its "
+                        f"{record.n_units} units would need about {need / 1024:.1f} GiB of "
+                        f"memory, more than the {memory_limit_mb} MB one job may use "
+                        "(max_job_mem_mb, or this machine's memory when unset)")
 
 
 # Keys that moved into the task entries of their kind when tasks became kinds.

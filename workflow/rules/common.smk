@@ -3,9 +3,10 @@
 import re
 
 from rnn_hypotheses.config import network_ensembles, network_ids, slowpoint_example_task
+from rnn_hypotheses.external import external_networks
 from rnn_hypotheses.pipeline import network_config
 from rnn_hypotheses.resources import job_memory_mb
-from rnn_hypotheses.tasks import configured_tasks, stage_entry
+from rnn_hypotheses.tasks import configured_tasks, make_task, stage_entry
 
 # name -> Task, in config order; each entry's kind decides what its stages compute
 TASK_OBJECTS = configured_tasks(config)
@@ -17,12 +18,42 @@ NETS = network_ids(config)
 ENSEMBLES = network_ensembles(NETS, config["training"].get("networks_per_job", 1))
 STATES = ["untrained", "trained"]
 
+# Networks trained elsewhere (config external_networks, rules/external.smk): label -> its
+# networks, every file read and checked by check_config before any job. A label stands
+# where a task does in results/{task}/{net}/... and in the per-network rules; its
+# networks are never trained, and those without W_rec_init have the trained state only.
+EXTERNAL = external_networks(config)
+EXTERNAL_NETWORKS = {(r.label, r.net): r for records in EXTERNAL.values() for r in records}
+# labels by the states their networks have (external_networks keeps a label's alike)
+EXTERNAL_BOTH_STATES = [
+    label for label, records in EXTERNAL.items() if records[0].states == tuple(STATES)
+]
+EXTERNAL_TRAINED_ONLY = [label for label in EXTERNAL if label not in EXTERNAL_BOTH_STATES]
+# The (state, task or label, net) of every network state the workflow analyses: the
+# configured tasks' in both states, the external networks' in those they have.
+ANALYSED_STATES = [(s, t, n) for s in STATES for t in TASKS for n in NETS] + [
+    (s, r.label, r.net) for r in EXTERNAL_NETWORKS.values() for s in r.states
+]
+# the states of a network known only trained (rules/external.smk)
+TRAINED_ONLY_STATES = ["trained"]
 
-# Only configured tasks, networks and states: results/decision/net99/... is no target
-# when fewer networks are configured.
+
+def alternatives(names):
+    """A wildcard constraint matching exactly ``names`` ("(?!)", nothing, if none)."""
+    return "|".join(map(re.escape, names)) or "(?!)"
+
+
+# rule-level constraints of the per-network rules: tasks trained here; tasks and labels
+# whose networks have both states
+TRAINED_HERE = alternatives(TASKS)
+BOTH_STATES = alternatives([*TASKS, *EXTERNAL_BOTH_STATES])
+
+
+# Only configured tasks, labels, networks and states: results/decision/net99/... is no
+# target when fewer networks are configured.
 wildcard_constraints:
-    task="|".join(map(re.escape, TASKS)),
-    net="|".join(NETS),
+    task=alternatives([*TASKS, *EXTERNAL]),
+    net=alternatives(dict.fromkeys([*NETS, *(net for _, net in EXTERNAL_NETWORKS)])),
     state="|".join(STATES),
 
 
@@ -52,10 +83,35 @@ def table(name):
     return [f"results/tables/{name}.parquet", f"results/tables/{name}.md"]
 
 
+def external_record(wildcards):
+    """The ExternalNetwork of a job's (task, net) wildcards; None for a configured task's
+    network, and for a job of several networks (a training ensemble, which has no net)."""
+    return EXTERNAL_NETWORKS.get((wildcards.task, getattr(wildcards, "net", None)))
+
+
 def network_provenance(wildcards):
     """The config values a network depends on (task, seed, model, its task's entry,
-    training): a param of every per-network rule, stored with its artifacts."""
+    training; an external network's file instead of training): a param of every
+    per-network rule, stored with its artifacts."""
+    external = external_record(wildcards)
+    if external is not None:
+        return external.provenance(config)
     return network_config(config, wildcards.task, wildcards.net)
+
+
+def network_settings(wildcards):
+    """The config as one network sees it: the config itself for a configured task's; for
+    an external network's, its own dt, tau, sigma and number of units
+    (ExternalNetwork.settings), under its label."""
+    external = external_record(wildcards)
+    return config if external is None else external.settings(config)
+
+
+def task_of_network(wildcards):
+    """The Task of one network: its task's, or its label's (its task's entry, its size)."""
+    if external_record(wildcards) is None:
+        return TASK_OBJECTS[wildcards.task]
+    return make_task(wildcards.task, network_settings(wildcards)["tasks"][wildcards.task])
 
 
 def ensemble_label(members):
@@ -76,12 +132,21 @@ def ensemble_provenance(members):
 
 def simulation_entry(wildcards):
     """The task's config keys the analysis simulations use (a param of rule simulate)."""
-    return stage_entry(config["tasks"][wildcards.task], "simulation")
+    return stage_entry(network_settings(wildcards)["tasks"][wildcards.task], "simulation")
 
 
 def fixed_point_entry(wildcards):
     """The task's config keys the fixed-point analysis uses (a param of rule slowpoints)."""
-    return stage_entry(config["tasks"][wildcards.task], "fixed_points")
+    return stage_entry(network_settings(wildcards)["tasks"][wildcards.task], "fixed_points")
+
+
+def evaluation_settings(wildcards):
+    """The evaluation's settings (a param of rule evaluate). An external network is
+    evaluated without enforce_performance: how well it does its task is what the
+    external_networks table reports, not a reason to stop its analyses."""
+    if external_record(wildcards) is not None:
+        return dict(config["evaluation"], enforce_performance=False)
+    return config["evaluation"]
 
 
 def job_mem_mb(stage, networks=1):
@@ -90,7 +155,9 @@ def job_mem_mb(stage, networks=1):
     (rnn_hypotheses.resources)."""
     if stage == "summary":
         return job_memory_mb(stage, config)
-    return lambda wildcards: job_memory_mb(stage, config, wildcards.task, networks)
+    return lambda wildcards: job_memory_mb(
+        stage, network_settings(wildcards), wildcards.task, networks
+    )
 
 
 def train_runtime(networks=1):
@@ -109,8 +176,8 @@ def train_runtime(networks=1):
 def simulation_repeats(wildcards):
     """Trials per held condition of a task's analysis simulations (Task.simulation_repeats):
     a param of the simulate rule, so a config change that alters it reruns the simulations."""
-    return TASK_OBJECTS[wildcards.task].simulation_repeats(
-        config["simulation"], config["latent"], config["model"]["dt_ms"]
+    return task_of_network(wildcards).simulation_repeats(
+        config["simulation"], config["latent"], network_settings(wildcards)["model"]["dt_ms"]
     )
 
 
@@ -125,16 +192,52 @@ def latent_at_drop(wildcards):
 
 def latent_runtime(wildcards):
     # Minutes: about 20 for the 256-unit decision network's 50 simulated trials.
-    task = TASK_OBJECTS[wildcards.task]
+    task = task_of_network(wildcards)
     trials = task.n_simulation_trials(config["simulation"], simulation_repeats(wildcards))
     return int(10 + 10 * (task.n_units / 256) ** 2 * trials / 50)
 
 
 def slowpoints_runtime(wildcards):
     # Minutes: about 30 for the 256-unit decision network at its six inputs.
-    task = TASK_OBJECTS[wildcards.task]
+    task = task_of_network(wildcards)
     inputs = len(task.fixed_point_inputs()) + int(config["slowpoints"]["autonomous"])
     return int(10 + 20 * (task.n_units / 256) ** 2 * inputs / 6)
+
+
+def trained_only(pattern):
+    """The outputs of a results/{task}/{net}/..._{state}... pattern for a network known
+    only trained (a list, as the rules' per-state outputs are)."""
+    return [pattern.format(task="{task}", net="{net}", state=s) for s in TRAINED_ONLY_STATES]
+
+
+def external_file(wildcards):
+    """The file of one external network (the input of rule import_network)."""
+    record = external_record(wildcards)
+    if record is None:
+        raise ValueError(
+            f"results/{wildcards.task}/{wildcards.net}: external_networks.{wildcards.task} "
+            f"has {len(EXTERNAL[wildcards.task])} network(s)"
+        )
+    return record.file
+
+
+def import_mem_mb(wildcards):
+    # The interpreter and NumPy, and the file's matrices three times over (read, as
+    # float32, written): a few MB for a 256-unit network.
+    units = external_record(wildcards).n_units
+    return 500 + int(3 * 8 * 2 * units * units / 2**20)
+
+
+def per_network_of(pattern, networks):
+    """A results/{task}/{net}/... pattern expanded over (task or label, net) pairs."""
+    return [pattern.format(task=t, net=n) for t, n in networks]
+
+
+def without_external(module_config):
+    """A module's config without external_networks: the robustness variants and the
+    subsamples rerun or regather the configured tasks' claims, which external networks
+    never join, so their files are neither read nor analysed again."""
+    return {key: value for key, value in module_config.items() if key != "external_networks"}
 
 
 ALL_TARGETS = [

@@ -20,6 +20,9 @@ rule connectivity:
         centrality="results/{task}/{net}/centrality_summary.parquet",
         nonnormality="results/{task}/{net}/nonnormality.parquet",
         low_rank="results/{task}/{net}/low_rank.parquet",
+    # networks trained here, which have snapshots (rules/external.smk: the others)
+    wildcard_constraints:
+        task=TRAINED_HERE,
     params:
         provenance=network_provenance,
         top_fraction=CONNECTIVITY["top_fraction"],

@@ -34,6 +34,9 @@ rule latent:
     output:
         **LATENT_OUTPUTS,
         change=["results/{task}/{net}/latent_change.parquet"],
+    # networks with both states (rules/external.smk: those known only trained)
+    wildcard_constraints:
+        task=BOTH_STATES,
     params:
         provenance=network_provenance,
         # one run of the analysis, with these settings (rules/sensitivity.smk: one per drop)

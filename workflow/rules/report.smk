@@ -38,7 +38,7 @@ for ROBUSTNESS_VARIANT, ROBUSTNESS_OVERRIDES in ROBUSTNESS_VARIANTS.items():
     module:
         name: ROBUSTNESS_MODULE
         snakefile: os.path.join(workflow.basedir, "Snakefile")
-        config: variant_config(config, ROBUSTNESS_OVERRIDES)
+        config: without_external(variant_config(config, ROBUSTNESS_OVERRIDES))
         replace_prefix: {"results/": f"{variant_folder(ROBUSTNESS_VARIANT)}/"}
 
     # the variant's own summaries are not needed: its claims tables feed this run's table
@@ -69,9 +69,11 @@ for SUBSAMPLE_N in SUBSAMPLES:
     SUBSAMPLE_MODULE = f"subsample_n{SUBSAMPLE_N}"
     SUBSAMPLE_RULES = f"{SUBSAMPLE_MODULE}_"
     # the first n networks, named as in the whole run (net000... when it has over 100)
-    SUBSAMPLE_CONFIG = variant_config(
-        config,
-        {"networks_per_task": SUBSAMPLE_N, "network_id_width": len(NETS[0]) - len("net")},
+    SUBSAMPLE_CONFIG = without_external(
+        variant_config(
+            config,
+            {"networks_per_task": SUBSAMPLE_N, "network_id_width": len(NETS[0]) - len("net")},
+        )
     )
     SUBSAMPLE_PREFIX = {
         f"results/{folder}/": f"{subsample_folder(SUBSAMPLE_N)}/{folder}/"

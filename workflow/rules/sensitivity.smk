@@ -41,6 +41,9 @@ if SENSITIVITY_DROPS:
                 f"results/{{task}}/{{net}}/sensitivity/drop{int(d)}/latent_change.parquet"
                 for d in SENSITIVITY_DROPS
             ],
+        # the sensitivity of the configured tasks' claims
+        wildcard_constraints:
+            task=TRAINED_HERE,
         params:
             provenance=network_provenance,
             latent=SENSITIVITY_SETTINGS,

@@ -9,6 +9,9 @@ rule simulate:
     output:
         # one per state, in the order of STATES
         simulations=expand("results/{{task}}/{{net}}/sim_{state}.npz", state=STATES),
+    # networks with both states (rules/external.smk: those known only trained)
+    wildcard_constraints:
+        task=BOTH_STATES,
     params:
         provenance=network_provenance,
         simulation=config["simulation"],

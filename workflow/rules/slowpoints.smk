@@ -30,6 +30,9 @@ rule slowpoints:
         conditions=expand(
             "results/{{task}}/{{net}}/slowpoint_conditions_{state}.parquet", state=STATES
         ),
+    # networks with both states (rules/external.smk: those known only trained)
+    wildcard_constraints:
+        task=BOTH_STATES,
     params:
         provenance=network_provenance,
         task_config=fixed_point_entry,

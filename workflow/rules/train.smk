@@ -8,6 +8,11 @@ if max(map(len, ENSEMBLES)) == 1:
             network="results/{task}/{net}/network.npz",
             history="results/{task}/{net}/history.parquet",
             snapshots="results/{task}/{net}/snapshots.npz",
+        # configured tasks only: an external network's network.npz is imported
+        # (rules/external.smk)
+        wildcard_constraints:
+            task=TRAINED_HERE,
+            net=alternatives(NETS),
         params:
             provenance=network_provenance,
         log:
@@ -36,6 +41,8 @@ else:
                 network=expand("results/{{task}}/{net}/network.npz", net=members),
                 history=expand("results/{{task}}/{net}/history.parquet", net=members),
                 snapshots=expand("results/{{task}}/{net}/snapshots.npz", net=members),
+            wildcard_constraints:
+                task=TRAINED_HERE,
             params:
                 provenance=ensemble_provenance(members),
             log:
@@ -60,7 +67,7 @@ rule evaluate:
         trace="results/{task}/{net}/eval_trace.parquet",
     params:
         provenance=network_provenance,
-        evaluation=config["evaluation"],
+        evaluation=evaluation_settings,
     log:
         "results/logs/evaluate/{task}/{net}.log",
     benchmark:
