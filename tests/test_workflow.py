@@ -495,9 +495,13 @@ def test_schema_edge_values_run_end_to_end(tmp_path, name):
 # the rules of LATENT_FIGURES: Figures 2 and 3 are one rule each, over their tasks
 LATENT_FIGURE_RULES = {"fig02_latent_isocontours", "fig03_latent_switching",
                        *LATENT_FIGURES[2:]}
+# the interactive pages of Figures 2, 3 and S4 (rules/figures.smk) read what their static
+# figures read
+INTERACTIVE_FIGURE_RULES = {"fig02_latent_isocontours_html", "fig03_latent_switching_html",
+                            "figS4_fixed_points_html"}
 LATENT_DOWNSTREAM = {"latent", "latent_claims", *LATENT_FIGURE_RULES,
-                     "figS4_fixed_points", "latent_sensitivity", "figS7_latent_sensitivity",
-                     "hypotheses", "reproducibility", "all"}
+                     "figS4_fixed_points", *INTERACTIVE_FIGURE_RULES, "latent_sensitivity",
+                     "figS7_latent_sensitivity", "hypotheses", "reproducibility", "all"}
 # latent.d also changes the sensitivity reruns; latent.n_thetas does not (they use its ends)
 SENSITIVITY_RERUNS = {"latent_drop", "latent_claims_drop"}
 SUMMARIES = {"hypotheses", "reproducibility", "all"}
@@ -523,12 +527,12 @@ RERUNS = {
     # a key of one kind's analyses only: no retraining, no new simulation
     ("tasks", "decision", "fixed_point_inputs", ((0.2, 0.6), (0.6, 0.2))): (
         {"slowpoints": 2, "slow_points_table": 1},
-        {"slowpoints", "slow_points_table", "figS4_fixed_points", "figS5_slow_point_counts",
-         *SUMMARIES}),
+        {"slowpoints", "slow_points_table", "figS4_fixed_points", "figS4_fixed_points_html",
+         "figS5_slow_point_counts", *SUMMARIES}),
     ("slowpoints", "n_initial_states", 64): (
         {"slowpoints": 4, "slow_points_table": 1},
-        {"slowpoints", "slow_points_table", "figS4_fixed_points", "figS5_slow_point_counts",
-         *SUMMARIES}),
+        {"slowpoints", "slow_points_table", "figS4_fixed_points", "figS4_fixed_points_html",
+         "figS5_slow_point_counts", *SUMMARIES}),
 }
 
 

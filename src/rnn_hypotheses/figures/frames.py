@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..analysis.slowpoint_analysis import PER_SECOND, dominant_stable
 from ..analysis.stats import band
 from ..simulate import leaky_relu
+from .style import latent_columns
 
 ConditionValue = Callable[[ArrayLike], NDArray[np.float64]]
 """A kind's condition value: inputs (n, n_inputs) -> the number a figure places or colours
@@ -333,3 +334,56 @@ def leaky_relu_curves(thetas: ArrayLike, x: ArrayLike) -> pd.DataFrame:
     rows = [pd.DataFrame({"theta": float(t), "slope": float(np.tan(t)), "x": x,
                           "y": leaky_relu(x, float(t))}) for t in np.asarray(thetas, float)]
     return pd.concat(rows, ignore_index=True)
+
+
+def steady_state_frame(arrays: Mapping[str, np.ndarray], net: str, state: str) -> pd.DataFrame:
+    """The steady state of each held condition of one network and state (Figure 2).
+
+    Parameters
+    ----------
+    arrays : mapping
+        latent_{state}.npz: ``steady_levels`` (condition, n_inputs) and ``steady``
+        (condition, d), the steady states in the state's DCA coordinates (rates).
+    net, state : str
+        Written into every row.
+
+    Returns
+    -------
+    DataFrame: ``net``, ``state``, ``input1``..., ``dc1``... (at most three).
+    """
+    levels, coords = np.asarray(arrays["steady_levels"]), np.asarray(arrays["steady"])
+    return pd.DataFrame({"net": net, "state": state,
+                         **{f"input{i + 1}": levels[:, i] for i in range(levels.shape[1])},
+                         **latent_columns(coords, "dc")})
+
+
+def switching_frames(arrays: Mapping[str, np.ndarray], net: str,
+                     state: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The first switching trial and the held steady states of one network (Figure 3).
+
+    Parameters
+    ----------
+    arrays : mapping
+        latent_{state}.npz: ``switching`` (time, trial, d), ``switching_inputs``
+        (time, trial), ``time_ms`` (time,), ``steady_levels`` (condition, n_inputs)
+        and ``steady`` (condition, d); at least one switching trial.
+    net, state : str
+        Written into every row.
+
+    Returns
+    -------
+    trajectory : DataFrame
+        ``net``, ``state``, ``time_ms``, ``input`` (the input the trial receives at
+        each step), ``dc1``...: one row per step.
+    steady : DataFrame
+        ``net``, ``state``, ``input`` (the first input of each held condition),
+        ``dc1``...: one row per held condition.
+    """
+    one = np.asarray(arrays["switching"])[:, 0]  # the first switching trial, (time, d)
+    trajectory = pd.DataFrame({"net": net, "state": state, "time_ms": arrays["time_ms"],
+                               "input": np.asarray(arrays["switching_inputs"])[:, 0],
+                               **latent_columns(one, "dc")})
+    steady = pd.DataFrame({"net": net, "state": state,
+                           "input": np.asarray(arrays["steady_levels"])[:, 0],
+                           **latent_columns(np.asarray(arrays["steady"]), "dc")})
+    return trajectory, steady

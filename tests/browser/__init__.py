@@ -1,0 +1,1 @@
+"""Helpers of the tests that open pages in a headless browser."""
