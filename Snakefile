@@ -3,7 +3,12 @@
 
 from snakemake.utils import min_version, validate
 
-from rnn_hypotheses.config import check_config, check_moved_keys, read_config_file
+from rnn_hypotheses.config import (
+    check_config,
+    check_moved_keys,
+    read_config_file,
+    select_tasks,
+)
 
 min_version("9.0")
 
@@ -19,6 +24,7 @@ report: "workflow/report/workflow.rst"
 
 check_moved_keys(config)
 validate(config, os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml"))
+select_tasks(config)
 check_config(config)
 
 

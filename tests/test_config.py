@@ -186,3 +186,32 @@ def test_targets_outside_the_config_are_not_built(tmp_path):
         run = subprocess.run([*base, target, *smoke], capture_output=True, text=True)
         assert run.returncode != 0, target
         assert "No rule to produce" in run.stdout + run.stderr, target
+
+
+def test_run_tasks_selects_and_orders_the_tasks(full_config):
+    from rnn_hypotheses.config import select_tasks
+
+    config = copy.deepcopy(full_config)
+    decision = copy.deepcopy(config["tasks"]["decision"])
+    config["run_tasks"] = ["decision"]
+    select_tasks(config)
+    assert config["tasks"] == {"decision": decision}
+    config = copy.deepcopy(full_config)
+    config["run_tasks"] = ["decision", "perception"]
+    select_tasks(config)
+    assert list(config["tasks"]) == ["decision", "perception"]
+    config["run_tasks"] = ["decision", "sine"]
+    with pytest.raises(ConfigError, match="run_tasks: 'sine' is not a task"):
+        select_tasks(config)
+
+
+def test_a_run_of_one_task_plans_no_job_of_the_others(tmp_path):
+    one = tmp_path / "one.yaml"
+    one.write_text("run_tasks: [perception]\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path),
+         "-n", "--configfile", str(ROOT / "tests/config/smoke.yaml"), str(one)],
+        capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "results/perception/net01/network.npz" in run.stdout
+    assert "results/decision/" not in run.stdout

@@ -99,6 +99,29 @@ def check_config(config: dict, memory_limit_mb: int | None = None) -> None:
     _check_external(config, memory_limit_mb)
 
 
+def select_tasks(config: dict) -> None:
+    """Keep only the tasks that ``run_tasks`` names, in its order (in place).
+
+    A config merged over config.yaml cannot remove config.yaml's tasks (Snakemake merges
+    dictionaries key by key), so it names the tasks it runs instead. Without
+    ``run_tasks`` every configured task runs. A task's artifacts depend on its own entry
+    only, so selecting tasks changes nothing in those that run.
+
+    Raises
+    ------
+    ConfigError
+        When ``run_tasks`` names a task that ``tasks`` does not define.
+    """
+    selected = config.get("run_tasks")
+    if not selected:
+        return
+    unknown = [name for name in selected if name not in config["tasks"]]
+    if unknown:
+        raise ConfigError(f"run_tasks: {unknown[0]!r} is not a task of `tasks`; expected "
+                          f"one of {', '.join(config['tasks'])}")
+    config["tasks"] = {name: config["tasks"][name] for name in selected}
+
+
 def _check_tasks(config: dict) -> None:
     """Each task entry against its kind's schema, then its kind's cross-key checks."""
     import jsonschema
@@ -312,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
             config = merge_config(config, read_config_file(path))
         check_moved_keys(config)
         validate_schema(config, args.schema)
+        select_tasks(config)
         check_config(config)
         # each robustness variant is the workflow again on its own merged config
         for name, overrides in variants(config).items():
