@@ -25,13 +25,15 @@ def evaluate(task: Task, network: Network, *, n_trials: int,
     Returns
     -------
     conditions : DataFrame
-        One row per test condition: input1[, input2, ...], target, mean_output (trial
-        mean over the second half of the trial), error (|mean_output - target|), then
-        the kind's columns (decision: difference, input1 - input2, and accuracy, the
-        fraction of trials on the correct side of the midpoint between the two targets).
+        One row per test condition: input1[, input2, ...] (the condition, see
+        :class:`~rnn_hypotheses.tasks.TrialBatch`), target (for a target that varies
+        within the trial, its mean over the second half), mean_output (trial mean over
+        the second half of the trial), error (|mean_output - target|), then the kind's
+        columns (decision: difference, input1 - input2, and accuracy, the fraction of
+        trials on the correct side of the midpoint between the two targets).
     trace : DataFrame
-        Trial-averaged output over time per condition: condition, time_ms, output, target,
-        input1[, input2, ...].
+        Trial-averaged output and the target over time per condition: condition, time_ms,
+        output, target, input1[, input2, ...].
     """
     seed = int(network.meta["seed"])
     rng = rng_for(task.name, seed, "eval")
@@ -45,7 +47,11 @@ def evaluate(task: Task, network: Network, *, n_trials: int,
     late = slice(T // 2, T)
     n_cond = len(levels)
     z_cond = z.reshape(T, n_cond, n_trials)
-    target = trials.targets[0, ::n_trials, 0]
+    targets = trials.targets[:, ::n_trials, 0]  # (time, condition)
+    # A target that varies within the trial (an oscillator's) is summarised over the
+    # window that mean_output averages; the kind scores such a task on its trace.
+    constant = bool(np.all(targets == targets[0]))
+    target = targets[0] if constant else targets[late].mean(axis=0)
     per_trial = z_cond[late].mean(axis=0)  # (condition, trial)
     frame = pd.DataFrame({f"input{i + 1}": levels[:, i] for i in range(levels.shape[1])})
     frame["target"] = target
@@ -56,7 +62,7 @@ def evaluate(task: Task, network: Network, *, n_trials: int,
         "condition": np.repeat(np.arange(n_cond), T),
         "time_ms": np.tile(time_ms, n_cond),
         "output": z_cond.mean(axis=2).T.ravel(),
-        "target": np.repeat(target, T),
+        "target": targets.T.ravel(),
     })
     for i in range(levels.shape[1]):
         trace[f"input{i + 1}"] = np.repeat(levels[:, i], T)

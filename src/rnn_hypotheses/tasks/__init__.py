@@ -12,13 +12,21 @@ from typing import Any
 
 from .base import SimulationTrials, Task, TaskConfigError, TrialBatch, n_steps
 from .decision import Decision
+from .distance import Distance
+from .farther import Farther
+from .frequency import Frequency
+from .frequency_comparison import FrequencyComparison
 from .perception import Perception
+from .sine_generator import SineGenerator
 
-__all__ = ["KINDS", "Decision", "Perception", "SimulationTrials", "Task", "TaskConfigError",
+__all__ = ["KINDS", "Decision", "Distance", "Farther", "Frequency", "FrequencyComparison",
+           "Perception", "SimulationTrials", "SineGenerator", "Task", "TaskConfigError",
            "TrialBatch", "configured_tasks", "make_task", "n_steps", "task_kinds",
            "stage_entry"]
 
-KINDS: dict[str, type[Task]] = {cls.kind: cls for cls in (Perception, Decision)}
+# The report's two kinds, then the five of its future work (section 6).
+KINDS: dict[str, type[Task]] = {cls.kind: cls for cls in (
+    Perception, Decision, Distance, Farther, Frequency, FrequencyComparison, SineGenerator)}
 
 
 def make_task(name: str, entry: Mapping[str, Any]) -> Task:

@@ -54,7 +54,8 @@ class TrialBatch:
     loss_mask : ndarray, shape (time, 1, 1)
         1 where the loss counts, 0 during the settle period.
     conditions : ndarray, shape (trial, n_inputs)
-        The noise-free input levels of each trial.
+        The condition of each trial: its noise-free input levels, or for a kind whose
+        input varies within the trial what sets it (e.g. a sine's frequency, Hz).
     """
 
     inputs: np.ndarray
@@ -99,8 +100,10 @@ class Task(ABC):
     """One configured task: its name, its config entry and what its kind computes from them.
 
     Subclasses set the class attributes and implement the abstract methods; the
-    concrete methods build on them and may be overridden (a kind whose inputs or
-    targets vary within a trial overrides :meth:`trials`).
+    concrete methods build on them and may be overridden. A kind whose inputs vary
+    within a trial overrides :meth:`input_sequences` (training, evaluation and the
+    analysis simulations all build their inputs through it); one whose target varies
+    overrides :meth:`target_sequences` instead of implementing :meth:`targets`.
 
     Class attributes
     ----------------
@@ -175,19 +178,53 @@ class Task(ABC):
     def n_inputs(self) -> int:
         return int(self.config["n_inputs"])
 
+    @property
+    def complexity(self) -> tuple[str, int] | None:
+        """(family, input dimension D) of a task whose kind a complexity sweep varies in D
+        (report, section 6), or None (the default) for a kind of fixed complexity."""
+        return None
+
     # --- training -------------------------------------------------------------------
 
     @abstractmethod
     def sample_conditions(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """Noise-free input levels of ``n`` training trials, shape (n, n_inputs)."""
+        """Conditions of ``n`` training trials (see :class:`TrialBatch`), shape (n, n_inputs)."""
 
-    @abstractmethod
     def targets(self, conditions: np.ndarray) -> np.ndarray:
-        """Target output of each condition, shape (trial, n_outputs)."""
+        """Target output of each condition, shape (trial, n_outputs), held for the whole
+        trial. A kind whose target varies within the trial overrides
+        :meth:`target_sequences` instead."""
+        raise NotImplementedError(f"kind {self.kind!r} has no constant target per condition; "
+                                  "its target_sequences give the target at each step")
+
+    def input_sequences(self, conditions: np.ndarray, n_steps_: int, dt: float) -> np.ndarray:
+        """Noise-free inputs of trials at each condition: the condition held throughout.
+
+        Parameters
+        ----------
+        conditions : ndarray, shape (trial, n_inputs)
+        n_steps_ : int
+            Euler steps of the trial.
+        dt : float
+            Euler step, ms.
+
+        Returns
+        -------
+        ndarray, shape (n_steps_, trial, n_inputs)
+        """
+        return np.broadcast_to(conditions, (n_steps_, *conditions.shape))
+
+    def target_sequences(self, conditions: np.ndarray, n_steps_: int, dt: float
+                         ) -> np.ndarray:
+        """Target output at each step of trials at each condition: :meth:`targets` held
+        throughout, shape (n_steps_, trial, n_outputs)."""
+        target = self.targets(conditions)
+        return np.broadcast_to(target, (n_steps_, *target.shape))
 
     def trials(self, conditions: np.ndarray, *, dt: float,
                rng: np.random.Generator | None) -> TrialBatch:
-        """Trials holding each condition (and its target) constant for the whole trial.
+        """Trials of each condition: :meth:`input_sequences` and :meth:`target_sequences`
+        (constant over the trial unless the kind overrides them), with input noise.
 
         Parameters
         ----------
@@ -200,10 +237,9 @@ class Task(ABC):
         """
         conditions = np.asarray(conditions, dtype=float)
         T, settle = n_steps(self.config, dt)
-        inputs = add_input_noise(np.broadcast_to(conditions, (T, *conditions.shape)),
+        inputs = add_input_noise(self.input_sequences(conditions, T, dt),
                                  self.config["input_noise_std"], rng)
-        target = self.targets(conditions)
-        targets = np.broadcast_to(target, (T, *target.shape)).astype(np.float32)
+        targets = self.target_sequences(conditions, T, dt).astype(np.float32)
         mask = np.zeros((T, 1, 1), np.float32)
         mask[settle:] = 1.0
         return TrialBatch(np.ascontiguousarray(inputs), np.ascontiguousarray(targets), mask,
@@ -281,7 +317,10 @@ class Task(ABC):
 
         Each held condition is repeated ``repeats`` times (default
         ``trials_per_condition``; see :meth:`simulation_repeats`) for ``duration_ms``;
-        the kind's changing trials follow. Every trial first spends ``baseline_ms``
+        the kind's changing trials follow. A held trial's inputs are
+        :meth:`input_sequences` of its condition (for a kind whose input varies, e.g. a
+        sine of the held frequency, the condition is held, not the input). Every trial
+        first spends ``baseline_ms``
         (default 0) at u = 0, settling from r = 0 before its input starts. Input noise
         is drawn over all of it at once.
         """
@@ -289,7 +328,7 @@ class Task(ABC):
         baseline = int(round(simulation.get("baseline_ms", 0) / dt))
         repeats = simulation["trials_per_condition"] if repeats is None else repeats
         conditions = np.repeat(self.held_conditions(), repeats, axis=0)
-        inputs = np.broadcast_to(conditions, (T, *conditions.shape))
+        inputs = self.input_sequences(conditions, T, dt)
         trial_kind = np.full(len(conditions), "held")
         changing = self.changing_trials(T, dt)
         if changing is not None:
