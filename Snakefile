@@ -38,6 +38,7 @@ include: "workflow/rules/sensitivity.smk"
 # networks trained elsewhere: after the stages whose per-network rules it reuses
 include: "workflow/rules/external.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/complexity.smk"
 # last: it gathers what every stage above added to ALL_TARGETS
 include: "workflow/rules/report.smk"
 

@@ -17,7 +17,8 @@ summary = connectivity.merge(centrality.drop(columns=["n_nodes"]), on=["task", "
                              validate="one_to_one")
 # BH over this table's claims; the hypotheses table adjusts over the whole run
 name = Path(snakemake.output[0]).stem
-table = adjust_claims(connectivity_claims(summary, params.task_kinds), f"claims table {name}")
+claims = connectivity_claims(summary, params.task_kinds, params.task_dimensions)
+table = adjust_claims(claims, f"claims table {name}")
 for row in table.itertuples():
     log(f"{row.verdict:>13}  {row.claim}  (mean {row.mean:.3g}, p {row.p_value:.3g}, "
         f"adjusted {row.p_adjusted:.3g})")

@@ -32,10 +32,16 @@ def per_run(paths, runs):
 
 
 tables = read(snakemake.input.tables)
-sensitivity = artifacts.read_parquet(snakemake.input.sensitivity, ["drop_ms", *CLAIMS_COLUMNS])
-# every claim of the run is one BH family; each sensitivity drop is a run of its own
+# each sensitivity drop is a run of its own (none where the config names no drops)
+dependence = None
+# a named input of one file reads as that path, of none as an empty list
+if snakemake.input.sensitivity:
+    sensitivity = artifacts.read_parquet(str(snakemake.input.sensitivity),
+                                         ["drop_ms", *CLAIMS_COLUMNS])
+    dependence = window_dependence(run_sensitivity(tables, sensitivity))
+# every claim of the run is one BH family
 table = hypotheses_table(tables, per_run(snakemake.input.variants, variants),
-                         window_dependence=window_dependence(run_sensitivity(tables, sensitivity)),
+                         window_dependence=dependence,
                          subsamples=per_run(snakemake.input.subsamples, subsamples))
 family = table.loc[table["row"] == "claim", "p_family"].iloc[0]
 learnt = {}

@@ -24,7 +24,7 @@ conditions = gather_parquet(snakemake.input.conditions, params.tasks, params.net
 stats = network_statistics(conditions, points)
 counts = slow_point_counts(stats)
 # BH over this table's claims; the hypotheses table adjusts over the whole run
-claims = adjust_claims(slow_point_claims(stats, params.task_kinds),
+claims = adjust_claims(slow_point_claims(stats, params.task_kinds, params.task_dimensions),
                        "claims table slow_point_claims")
 for row in counts.itertuples():
     log(f"{row.task:>10} {row.state:>9}  {row.quantity}: {row.mean:.4g} "

@@ -15,6 +15,7 @@ from rnn_hypotheses.analysis.complexity import (
     growth_claims,
     growth_interval,
     growth_table,
+    oscillation_ratios,
 )
 
 DIMENSIONS = np.repeat([1, 2, 3, 4], 10)
@@ -104,14 +105,13 @@ def test_growth_table_and_claims_on_a_known_sweep():
     assert (trained["rate_low"] <= 1.0).all() and (trained["rate_high"] >= 1.0).all()
     assert set(table["dimensions"]) == {"1, 2, 3, 4"}
 
-    claims = growth_claims(counts, n_boot=500).set_index(["key", "state"])
-    assert claims.loc[("complexity_fixed_grows_farther", "trained"), "verdict"] == "supported"
-    assert claims.loc[("complexity_fixed_grows_farther", "trained"), "task"] == (
-        "farther4 vs farther1")
+    claims = growth_claims(counts, n_boot=500).set_index(["key", "task", "state"])
+    assert claims.loc[("complexity_fixed_grows", "farther4 vs farther1", "trained"),
+                      "verdict"] == "supported"
     # the same count at every D: equivalent, not merely inconclusive
-    assert claims.loc[("complexity_fixed_grows_distance", "untrained"),
+    assert claims.loc[("complexity_fixed_grows", "distance4 vs distance1", "untrained"),
                       "verdict"] == "equivalent"
-    assert claims.loc[("complexity_saddle_grows_distance", "trained"),
+    assert claims.loc[("complexity_saddle_grows", "distance4 vs distance1", "trained"),
                       "verdict"] == "equivalent"
 
     summary = dimension_summary(counts, n_boot=200)
@@ -125,8 +125,9 @@ def test_growth_table_and_claims_on_a_known_sweep():
 def test_fewer_points_at_higher_dimension_is_reversed():
     counts = counts_by_dimension(
         sweep_networks(lambda d, k: 5.0 - d + 0.1 * (k % 3), lambda d, k: 1.0), DIMS)
-    claims = growth_claims(counts, n_boot=500).set_index(["key", "state"])
-    assert claims.loc[("complexity_fixed_grows_distance", "trained"), "verdict"] == "reversed"
+    claims = growth_claims(counts, n_boot=500).set_index(["key", "task", "state"])
+    assert claims.loc[("complexity_fixed_grows", "distance4 vs distance1", "trained"),
+                      "verdict"] == "reversed"
 
 
 def test_figure_s6_draws_every_family_and_quantity(tmp_path):
@@ -181,3 +182,25 @@ def test_between_claims_compare_consecutive_dimensions_of_a_family():
     alone = evaluate_claims([spec], table, kinds=kinds, n_boot=200)
     assert list(alone["task"]) == [""]
     assert alone["statistic"].iloc[0] == "points, decision minus perception"
+
+
+def test_oscillation_ratio_is_the_rotation_of_the_least_stable_point_over_f():
+    # two exact points at input 1.5 Hz: the unstable focus rotates at 1.5 Hz; a stable
+    # node beside it does not rotate; slow regions are ignored
+    omega = 2 * np.pi * 1.5 / 1000.0  # rad per ms
+    points = pd.DataFrame([
+        {"task": "gen", "net": "net00", "state": "trained", "condition": 0, "input1": 1.5,
+         "method": "exact", "kind": "unstable", "max_real_eig": 0.002, "leading_imag": omega},
+        {"task": "gen", "net": "net00", "state": "trained", "condition": 0, "input1": 1.5,
+         "method": "exact", "kind": "stable", "max_real_eig": -0.01, "leading_imag": 0.0},
+        {"task": "gen", "net": "net00", "state": "trained", "condition": 0, "input1": 1.5,
+         "method": "slow", "kind": "stable", "max_real_eig": 0.5, "leading_imag": 0.0},
+        {"task": "gen", "net": "net00", "state": "trained", "condition": 1, "input1": 0.0,
+         "method": "exact", "kind": "stable", "max_real_eig": -0.01, "leading_imag": 0.0},
+    ])
+    ratios = oscillation_ratios(points, {"gen": lambda u: u[:, 0]})
+    assert len(ratios) == 1  # u = 0 asks for no frequency
+    row = ratios.iloc[0]
+    assert row["frequency_hz"] == 1.5 and row["point_kind"] == "unstable"
+    assert row["rotation_hz"] == pytest.approx(1.5)
+    assert row["ratio"] == pytest.approx(1.0)

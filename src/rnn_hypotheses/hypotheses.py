@@ -131,6 +131,11 @@ CLAIM_HYPOTHESIS: dict[str, str | None] = {
     "slow_regions_change": None,
     "slow_inputs_move_slowest_mode": None,
     "slow_slowest_mode_slows": None,
+    # section 6, question 2 again, along the complexity sweep's input dimensions
+    "complexity_fixed_grows": None,
+    "complexity_stable_grows": None,
+    "complexity_saddle_grows": None,
+    "complexity_slow_grows": None,
     # the third hypothesis as the report means it: noise at the fixed points is output-null
     "noise_output_null": "away_from_readout",
     "noise_output_null_grows": "away_from_readout",

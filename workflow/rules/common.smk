@@ -13,6 +13,13 @@ TASK_OBJECTS = configured_tasks(config)
 TASKS = list(TASK_OBJECTS)
 # name -> kind: the task_kinds param of the rules that draw or compare tasks
 TASK_KINDS = {name: task.kind for name, task in TASK_OBJECTS.items()}
+# task -> [family, D] of every task whose kind a complexity sweep varies in D
+# (Task.complexity): between-task claims also compare a family's consecutive dimensions
+TASK_DIMENSIONS = {
+    name: list(task.complexity)
+    for name, task in TASK_OBJECTS.items()
+    if task.complexity is not None
+}
 NETS = network_ids(config)
 # the networks each training job trains together (training.networks_per_job)
 ENSEMBLES = network_ensembles(NETS, config["training"].get("networks_per_job", 1))

@@ -56,6 +56,7 @@ rule connectivity_claims:
         tasks=NETWORK_TASKS,
         nets=NETWORK_NETS,
         task_kinds=TASK_KINDS,
+        task_dimensions=TASK_DIMENSIONS,
     log:
         "results/logs/connectivity_claims.log",
     benchmark:

@@ -15,6 +15,10 @@ from rnn_hypotheses.robustness import (
 # appear under a hypothesis. A new claims table goes here, and its claims' keys go into
 # rnn_hypotheses.hypotheses.CLAIM_HYPOTHESIS (the hypotheses rule refuses unmapped claims).
 CLAIMS_TABLES = ["connectivity_claims", "latent_claims", "slow_point_claims"]
+# the complexity sweep's claims (rules/complexity.smk), where a task family runs at several
+# input dimensions
+if COMPLEXITY_SWEEP:
+    CLAIMS_TABLES.append("complexity_claims")
 
 # Robustness reruns (config/robustness.yaml; config.yaml has none, so a plain run has none):
 # {rule set: {variant: config overrides}}. Each variant is this whole workflow again, imported
@@ -88,6 +92,10 @@ for SUBSAMPLE_N in SUBSAMPLES:
 
     use rule connectivity_claims, latent_claims, slow_points_table from SUBSAMPLE_MODULE as SUBSAMPLE_RULES*
 
+    if COMPLEXITY_SWEEP:
+
+        use rule complexity from SUBSAMPLE_MODULE as SUBSAMPLE_RULES*
+
 
 rule hypotheses:
     input:
@@ -97,7 +105,8 @@ rule hypotheses:
         performance=list(VARIANT_PERFORMANCE.values()),
         # subsample by subsample, each in the order of CLAIMS_TABLES
         subsamples=[p for paths in SUBSAMPLE_CLAIMS.values() for p in paths],
-        sensitivity="results/tables/latent_sensitivity.parquet",
+        # the latent claims at each sensitivity drop, where there are drops
+        sensitivity=rules.latent_sensitivity.output[0] if SENSITIVITY_DROPS else [],
     output:
         parquet="results/tables/hypotheses.parquet",
         md="results/tables/hypotheses.md",

@@ -103,59 +103,62 @@ rule latent_claims_drop:
         "../../scripts/latent_claims.py"
 
 
-rule latent_sensitivity:
-    input:
-        drops=[
-            f"results/tables/sensitivity/latent_claims_drop{int(d)}.parquet"
-            for d in SENSITIVITY_DROPS
-        ],
-    output:
-        table("latent_sensitivity"),
-    params:
-        main_drop=LATENT["drop_ms"],
-        drops=SENSITIVITY_DROPS,
-    log:
-        "results/logs/latent_sensitivity.log",
-    benchmark:
-        "results/benchmarks/latent_sensitivity.tsv"
-    threads: 1
-    resources:
-        mem_mb=job_mem_mb("summary"),
-        runtime=5,
-    conda:
-        "../../envs/rnn.yaml"
-    script:
-        "../../scripts/latent_sensitivity.py"
+# the summary across drops and Figure S7, where the config names drops to compare
+if SENSITIVITY_DROPS:
+
+    rule latent_sensitivity:
+        input:
+            drops=[
+                f"results/tables/sensitivity/latent_claims_drop{int(d)}.parquet"
+                for d in SENSITIVITY_DROPS
+            ],
+        output:
+            table("latent_sensitivity"),
+        params:
+            main_drop=LATENT["drop_ms"],
+            drops=SENSITIVITY_DROPS,
+        log:
+            "results/logs/latent_sensitivity.log",
+        benchmark:
+            "results/benchmarks/latent_sensitivity.tsv"
+        threads: 1
+        resources:
+            mem_mb=job_mem_mb("summary"),
+            runtime=5,
+        conda:
+            "../../envs/rnn.yaml"
+        script:
+            "../../scripts/latent_sensitivity.py"
 
 
-rule figS7_latent_sensitivity:
-    input:
-        "results/tables/latent_sensitivity.parquet",
-    output:
-        report(
-            figure("figS7_latent_sensitivity"),
-            caption="../report/figS7_latent_sensitivity.rst",
-            category="5 Latent space: sensitivity to the transient",
-        ),
-    params:
-        task_kinds=TASK_KINDS,
-    log:
-        "results/logs/figures/figS7_latent_sensitivity.log",
-    benchmark:
-        "results/benchmarks/figures/figS7_latent_sensitivity.tsv"
-    threads: 1
-    resources:
-        mem_mb=job_mem_mb("summary"),
-        runtime=5,
-    conda:
-        "../../envs/rnn.yaml"
-    script:
-        "../../scripts/figS7_latent_sensitivity.py"
+    rule figS7_latent_sensitivity:
+        input:
+            "results/tables/latent_sensitivity.parquet",
+        output:
+            report(
+                figure("figS7_latent_sensitivity"),
+                caption="../report/figS7_latent_sensitivity.rst",
+                category="5 Latent space: sensitivity to the transient",
+            ),
+        params:
+            task_kinds=TASK_KINDS,
+        log:
+            "results/logs/figures/figS7_latent_sensitivity.log",
+        benchmark:
+            "results/benchmarks/figures/figS7_latent_sensitivity.tsv"
+        threads: 1
+        resources:
+            mem_mb=job_mem_mb("summary"),
+            runtime=5,
+        conda:
+            "../../envs/rnn.yaml"
+        script:
+            "../../scripts/figS7_latent_sensitivity.py"
 
 
-ALL_TARGETS.extend(
-    [
-        *table("latent_sensitivity"),
-        *figure("figS7_latent_sensitivity"),
-    ]
-)
+    ALL_TARGETS.extend(
+        [
+            *table("latent_sensitivity"),
+            *figure("figS7_latent_sensitivity"),
+        ]
+    )

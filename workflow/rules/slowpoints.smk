@@ -72,6 +72,7 @@ rule slow_points_table:
         tasks=STATE_TASKS,
         nets=STATE_NETS,
         task_kinds=TASK_KINDS,
+        task_dimensions=TASK_DIMENSIONS,
     log:
         "results/logs/slow_points_table.log",
     benchmark:

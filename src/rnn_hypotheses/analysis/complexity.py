@@ -24,6 +24,7 @@ Per family, state and quantity this module
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -245,7 +246,8 @@ def growth_claims(counts: pd.DataFrame, *, n_boot: int = 10_000, seed: int = 0
     Returns
     -------
     A claims table (:data:`.stats.CLAIMS_COLUMNS`), verdicts unadjusted; keys
-    ``complexity_<quantity>_grows_<family>``, task ``"<largest> vs <smallest>"``.
+    ``complexity_<quantity>_grows`` (one per quantity, whatever the family), task
+    ``"<largest> vs <smallest>"``.
     """
     from .stats import claim_row, claims_table
 
@@ -261,7 +263,87 @@ def growth_claims(counts: pd.DataFrame, *, n_boot: int = 10_000, seed: int = 0
             "6 (Q2)", f"{name} per analysed input, D = {high_d} minus D = {low_d}, {state}",
             high["count"].to_numpy(dtype=float), other=low["count"].to_numpy(dtype=float),
             kind="between", alternative="greater", n_boot=n_boot, seed=seed,
-            key=f"complexity_{quantity}_grows_{family}", task=f"{high_task} vs {low_task}",
+            key=f"complexity_{quantity}_grows", task=f"{high_task} vs {low_task}",
             state=state, equivalence_margin=COUNT_MARGIN,
             notes=f"{len(high)} networks at D = {high_d}, {len(low)} at D = {low_d}"))
     return claims_table(rows)
+
+
+def task_summary(networks: pd.DataFrame, kinds: Mapping[str, str], *, n_boot: int = 10_000,
+                 seed: int = 0) -> pd.DataFrame:
+    """Points per analysed input of every task, swept or not (the dynamic tasks' rows).
+
+    Parameters
+    ----------
+    networks : DataFrame
+        As for :func:`counts_by_dimension`.
+    kinds : mapping
+        Each task's kind, in the order of the rows.
+
+    Returns
+    -------
+    DataFrame with task, kind, state, quantity, networks, mean, ci_low, ci_high.
+    """
+    from .stats import bootstrap_ci
+
+    rows = []
+    for task, kind in kinds.items():
+        for state in ("untrained", "trained"):
+            part = networks[(networks["task"] == task) & (networks["state"] == state)]
+            for quantity in QUANTITIES:
+                values = part[quantity].to_numpy(dtype=float)
+                low, high = bootstrap_ci(values, n_boot=n_boot, seed=seed)
+                rows.append({"task": task, "kind": kind, "state": state, "quantity": quantity,
+                             "networks": int(np.isfinite(values).sum()),
+                             "mean": float(np.nanmean(values)) if values.size else np.nan,
+                             "ci_low": low, "ci_high": high})
+    return pd.DataFrame(rows)
+
+
+PER_SECOND = 1000.0  # eigenvalues of the slow-point tables are per ms
+OSCILLATION_COLUMNS = ("task", "net", "state", "condition", "frequency_hz", "rotation_hz",
+                       "ratio", "point_kind")
+
+
+def oscillation_ratios(points: pd.DataFrame, frequency_hz: Mapping[str, np.ndarray]
+                       ) -> pd.DataFrame:
+    """How fast each input's fixed point rotates, against the frequency the output should have.
+
+    Linearised around a fixed point with a complex leading eigenvalue
+    ``lambda = a + i omega``, the dynamics rotate at ``omega / (2 pi)`` cycles per unit
+    time; for a sine generator trained to produce ``f`` at that input this should be
+    close to ``f`` (Sussillo & Barak 2013, whose generator oscillates around an unstable
+    fixed point at each input).
+
+    Parameters
+    ----------
+    points : DataFrame
+        The slow-point tables of the generator's networks: task, net, state, condition,
+        input1, method, kind, max_real_eig and leading_imag (1/ms).
+    frequency_hz : mapping
+        Task -> function of the condition inputs (n, n_inputs) giving the output
+        frequency each input asks for, Hz.
+
+    Returns
+    -------
+    DataFrame, one row per task, network, state and input condition (u = 0 left out):
+    frequency_hz (asked for), rotation_hz (|omega| / 2 pi of the exact fixed point with
+    the largest real leading eigenvalue, the one the oscillation winds around), ratio
+    (rotation / asked; NaN where no exact fixed point was found), point_kind.
+    """
+    exact = points[(points["method"] == "exact") & points["task"].isin(list(frequency_hz))]
+    inputs = [c for c in exact.columns if re.fullmatch(r"input\d+", c)]
+    rows = []
+    for (task, net, state, condition), part in exact.groupby(
+            ["task", "net", "state", "condition"], sort=True):
+        u = part[inputs].iloc[:1].to_numpy(dtype=float)
+        if not np.any(u):
+            continue
+        asked = float(frequency_hz[task](u)[0])
+        leading = part.loc[part["max_real_eig"].idxmax()]
+        rotation = abs(float(leading["leading_imag"])) * PER_SECOND / (2 * np.pi)
+        rows.append({"task": task, "net": net, "state": state, "condition": int(condition),
+                     "frequency_hz": asked, "rotation_hz": rotation,
+                     "ratio": rotation / asked if asked else np.nan,
+                     "point_kind": leading["kind"]})
+    return pd.DataFrame(rows, columns=list(OSCILLATION_COLUMNS))

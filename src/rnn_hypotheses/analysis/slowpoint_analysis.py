@@ -721,8 +721,9 @@ def networks_wide(stats: pd.DataFrame) -> pd.DataFrame:
     return wide.join(units).reset_index()
 
 
-def slow_point_claims(stats: pd.DataFrame, kinds: Mapping[str, str], n_boot: int = 10_000,
-                      seed: int = 0) -> pd.DataFrame:
+def slow_point_claims(stats: pd.DataFrame, kinds: Mapping[str, str],
+                      dimensions: Mapping[str, tuple[str, int]] | None = None,
+                      n_boot: int = 10_000, seed: int = 0) -> pd.DataFrame:
     """Claims on the report's slow-point questions (stats.CLAIMS_COLUMNS), as
     :data:`SLOW_POINT_CLAIMS` specifies them.
 
@@ -744,6 +745,9 @@ def slow_point_claims(stats: pd.DataFrame, kinds: Mapping[str, str], n_boot: int
         :func:`network_statistics`'s output.
     kinds : mapping
         Each task's kind.
+    dimensions : mapping, optional
+        Task -> (family, input dimension) of a complexity sweep's tasks: the between-kind
+        claims also compare each family's consecutive dimensions.
     n_boot, seed
         Bootstrap settings of :func:`.stats.claim_row`.
 
@@ -753,7 +757,7 @@ def slow_point_claims(stats: pd.DataFrame, kinds: Mapping[str, str], n_boot: int
     each task's rows (tasks in name order).
     """
     wide = networks_wide(stats)
-    options = {"kinds": kinds, "n_boot": n_boot, "seed": seed}
+    options = {"kinds": kinds, "dimensions": dimensions, "n_boot": n_boot, "seed": seed}
     between = [spec for spec in SLOW_POINT_CLAIMS if spec.kind == "between"]
     per_task = [spec for spec in SLOW_POINT_CLAIMS if spec.kind != "between"]
     tables = [evaluate_claims(between, wide, note=_between_note, **options)]

@@ -387,6 +387,7 @@ def _note(part: pd.DataFrame, claim: ClaimSpec) -> str:
 def connectivity_claims(
     summary: pd.DataFrame,
     kinds: Mapping[str, str],
+    dimensions: Mapping[str, tuple[str, int]] | None = None,
     claims: Sequence[ClaimSpec] = CLAIMS,
     *,
     alpha: float = ALPHA,
@@ -403,6 +404,9 @@ def connectivity_claims(
         :func:`.centrality.centrality_summary`).
     kinds : mapping
         Each task's kind (the between-task claim compares decision with perception tasks).
+    dimensions : mapping, optional
+        Task -> (family, input dimension) of a complexity sweep's tasks: the between-task
+        claim also compares each family's consecutive dimensions.
     claims : sequence of ClaimSpec
     alpha, n_boot, seed
         Test level, bootstrap resamples and bootstrap seed.
@@ -412,6 +416,6 @@ def connectivity_claims(
     DataFrame with :data:`.stats.CLAIMS_COLUMNS`. Per-task claims read
     ``"<task>: <text>"``; tasks in name order.
     """
-    return evaluate_claims(claims, summary, kinds=kinds,
+    return evaluate_claims(claims, summary, kinds=kinds, dimensions=dimensions,
                            note=lambda part, claim, state: _note(part, claim),
                            alpha=alpha, n_boot=n_boot, seed=seed)

@@ -123,6 +123,10 @@ class Task(ABC):
     latent_view : {"isocontours", "switching"} or None
         The report's 3-D latent figure of the kind: steady states along lines of one
         varying input (Figure 2), a trial whose input switches (Figure 3), or none.
+    output_oscillates : bool
+        The target output oscillates at the frequency :meth:`condition_value` gives (Hz):
+        the complexity stage compares it with the rotation of the linearised dynamics at
+        each input's fixed point.
     simulation_keys, fixed_point_keys : tuple of str
         Keys only the analysis simulations, or only the fixed-point analysis, use: left
         out of a network's provenance (:func:`rnn_hypotheses.tasks.stage_entry`), so
@@ -136,6 +140,7 @@ class Task(ABC):
     condition_scale: ClassVar[Literal["categorical", "diverging"]]
     performance_view: ClassVar[Literal["over_time", "by_condition"]]
     latent_view: ClassVar[Literal["isocontours", "switching"] | None] = None
+    output_oscillates: ClassVar[bool] = False
     simulation_keys: ClassVar[tuple[str, ...]] = ()
     fixed_point_keys: ClassVar[tuple[str, ...]] = ()
 

@@ -139,6 +139,7 @@ class SineGenerator(Task):
     """
 
     kind = "sine_generator"
+    output_oscillates = True
     properties = {
         "n_inputs": {"const": 1},
         "freq_range_hz": {**FREQUENCY_RANGE,
