@@ -29,16 +29,17 @@ def test_variant_config_merges_overrides_and_drops_the_variants(smoke_config):
         "a": {"b": 1, "c": 3}, "d": 4}
 
 
-def test_the_robustness_config_declares_two_rule_sets():
+def test_the_robustness_config_declares_three_rule_sets():
     config = yaml.safe_load((ROOT / "config/robustness.yaml").read_text())
     assert set(config) == {"robustness"}  # nothing of the main experiment changes
     found = variants(config)
-    assert list(found) == ["seeds100", "g0.8", "g1.2"]
+    assert list(found) == ["seeds100", "g0.8", "g1.2", "l1_0.01"]
     assert found["seeds100"]["first_seed"] == 100
     assert [found[v]["model"] for v in ("g0.8", "g1.2")] == [{"g": 0.8}, {"g": 1.2}]
+    assert found["l1_0.01"]["training"] == {"l1": 0.01}
     # a variant network that misses the criterion is counted, not fatal
     assert all(v["evaluation"] == {"enforce_performance": False} for v in found.values())
-    assert list(config["robustness"]) == ["seeds", "gain"]
+    assert list(config["robustness"]) == ["seeds", "gain", "sparsity"]
     assert variants({}) == {}
 
 

@@ -293,7 +293,7 @@ def test_robustness_reruns_only_when_asked(tmp_path):
     run = snakemake(tmp_path, "-n", configs=[robustness])
     out = run.stdout + run.stderr
     jobs = planned_jobs(out)
-    for variant in ("seeds100", "g0_8", "g1_2"):
+    for variant in ("seeds100", "g0_8", "g1_2", "l1_0_01"):
         assert jobs[f"robustness_{variant}_train"] == 2
         assert jobs[f"robustness_{variant}_latent_claims"] == 1
         assert jobs[f"robustness_{variant}_connectivity_claims"] == 1
@@ -308,6 +308,9 @@ def test_robustness_reruns_only_when_asked(tmp_path):
     gain = planned_jobs(gain_run.stdout + gain_run.stderr)
     assert gain["robustness_gain"] == 1 and gain["robustness_g1_2_train"] == 2
     assert not any("seeds100" in rule for rule in gain) and "train" not in gain
+    # the sparse variant's table of weights near zero, beside this run's networks
+    assert jobs["sparsity"] == 1 and "results/tables/sparsity.parquet" in out
+    assert "sparsity" not in gain
 
 
 SLOWPOINT_FIGURES = ("figS4_fixed_points", "figS5_slow_point_counts")

@@ -49,6 +49,54 @@ for ROBUSTNESS_VARIANT, ROBUSTNESS_OVERRIDES in ROBUSTNESS_VARIANTS.items():
     use rule * from ROBUSTNESS_MODULE exclude all, hypotheses, reproducibility as ROBUSTNESS_RULES*
 
 
+# variants whose training has an L1 penalty (config/robustness.yaml's sparsity set): the
+# share of weights each drives to zero, beside this run's (tables/sparsity)
+SPARSE_VARIANTS = [
+    v
+    for v, overrides in ROBUSTNESS_VARIANTS.items()
+    if (variant_config(config, overrides)["training"].get("l1") or 0) > 0
+]
+SPARSITY_RUNS = ["run", *SPARSE_VARIANTS]
+
+if SPARSE_VARIANTS:
+
+    rule sparsity:
+        input:
+            # run by run (this run's, then each sparse variant's), each per_network's order
+            [
+                p.replace("results/", f"{variant_folder(v)}/", 1) if v != "run" else p
+                for v in SPARSITY_RUNS
+                for p in per_network("results/{task}/{net}/network.npz")
+            ],
+        output:
+            table("sparsity"),
+        params:
+            runs=SPARSITY_RUNS,
+            l1=[
+                (config if v == "run" else variant_config(config, ROBUSTNESS_VARIANTS[v]))[
+                    "training"
+                ].get("l1")
+                or 0
+                for v in SPARSITY_RUNS
+            ],
+            tasks=NETWORK_TASKS,
+            nets=NETWORK_NETS,
+        log:
+            "results/logs/sparsity.log",
+        benchmark:
+            "results/benchmarks/sparsity.tsv"
+        threads: 1
+        resources:
+            mem_mb=job_mem_mb("summary"),
+            runtime=5,
+        conda:
+            "../../envs/rnn.yaml"
+        script:
+            "../../scripts/sparsity.py"
+
+    ALL_TARGETS.extend(table("sparsity"))
+
+
 for ROBUSTNESS_SET, ROBUSTNESS_SET_VARIANTS in ROBUSTNESS.items():
 
     # one target per rule set, e.g. `snakemake --configfile config/robustness.yaml robustness_gain`
@@ -58,6 +106,7 @@ for ROBUSTNESS_SET, ROBUSTNESS_SET_VARIANTS in ROBUSTNESS.items():
         input:
             [p for v in ROBUSTNESS_SET_VARIANTS for p in VARIANT_CLAIMS[v]],
             [VARIANT_PERFORMANCE[v] for v in ROBUSTNESS_SET_VARIANTS],
+            [table("sparsity") for v in ROBUSTNESS_SET_VARIANTS if v in SPARSE_VARIANTS][:1],
         localrule: True
 
 
