@@ -204,3 +204,10 @@ def test_oscillation_ratio_is_the_rotation_of_the_least_stable_point_over_f():
     assert row["frequency_hz"] == 1.5 and row["point_kind"] == "unstable"
     assert row["rotation_hz"] == pytest.approx(1.5)
     assert row["ratio"] == pytest.approx(1.0)
+
+
+def test_growth_claims_use_the_declared_keys():
+    from rnn_hypotheses.analysis.complexity import GROWTH_CLAIM_KEYS
+
+    counts = counts_by_dimension(sweep_networks(lambda d, k: d, lambda d, k: 1.0), DIMS)
+    assert set(growth_claims(counts, n_boot=100)["key"]) == set(GROWTH_CLAIM_KEYS)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from rnn_hypotheses.analysis.complexity import GROWTH_CLAIM_KEYS
 from rnn_hypotheses.analysis.latent import LATENT_CLAIMS
 from rnn_hypotheses.analysis.stats import CLAIMS_COLUMNS, UNADJUSTED, claims_table
 from rnn_hypotheses.analysis.training_change import CLAIMS
@@ -143,7 +144,7 @@ def tables() -> dict[str, pd.DataFrame]:
 
 def test_every_claim_of_the_library_is_mapped_to_a_hypothesis():
     slow_keys = set(slow_point_fixture()["key"])
-    keys = {c.key for c in (*CLAIMS, *LATENT_CLAIMS)} | slow_keys
+    keys = {c.key for c in (*CLAIMS, *LATENT_CLAIMS)} | slow_keys | set(GROWTH_CLAIM_KEYS)
     assert keys == set(CLAIM_HYPOTHESIS)
     hypotheses = {h.key for h in HYPOTHESES}
     assert set(CLAIM_HYPOTHESIS.values()) <= hypotheses | {None}

@@ -40,6 +40,9 @@ QUANTITIES: dict[str, str] = {
 }
 """Columns of the per-network slow-point table that the sweep counts, and their names."""
 
+GROWTH_CLAIM_KEYS: tuple[str, ...] = tuple(f"complexity_{q}_grows" for q in QUANTITIES)
+"""The keys of :func:`growth_claims`' rows, one per quantity."""
+
 MODELS = ("linear", "exponential")
 
 COUNT_MARGIN = 0.5
