@@ -39,6 +39,7 @@ include: "workflow/rules/sensitivity.smk"
 include: "workflow/rules/external.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/complexity.smk"
+include: "workflow/rules/questions.smk"
 # last: it gathers what every stage above added to ALL_TARGETS
 include: "workflow/rules/report.smk"
 

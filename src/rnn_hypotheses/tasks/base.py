@@ -127,6 +127,10 @@ class Task(ABC):
         The target output oscillates at the frequency :meth:`condition_value` gives (Hz):
         the complexity stage compares it with the rotation of the linearised dynamics at
         each input's fixed point.
+    binary_decision : bool
+        The output reports which of two answers holds, and the sign of
+        :meth:`condition_value` says which (zero: the inputs leave it undecided): the
+        topology stage looks for two attractors and a saddle at such ambiguous inputs.
     simulation_keys, fixed_point_keys : tuple of str
         Keys only the analysis simulations, or only the fixed-point analysis, use: left
         out of a network's provenance (:func:`rnn_hypotheses.tasks.stage_entry`), so
@@ -141,6 +145,7 @@ class Task(ABC):
     performance_view: ClassVar[Literal["over_time", "by_condition"]]
     latent_view: ClassVar[Literal["isocontours", "switching"] | None] = None
     output_oscillates: ClassVar[bool] = False
+    binary_decision: ClassVar[bool] = False
     simulation_keys: ClassVar[tuple[str, ...]] = ()
     fixed_point_keys: ClassVar[tuple[str, ...]] = ()
 

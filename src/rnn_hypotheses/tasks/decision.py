@@ -55,6 +55,7 @@ class Decision(Task):
     condition_label = "input 1 - input 2"
     condition_scale = "diverging"
     performance_view = "by_condition"
+    binary_decision = True
     latent_view = "isocontours"
     simulation_keys = ("simulation_grid",)
     fixed_point_keys = ("fixed_point_inputs",)

@@ -94,6 +94,7 @@ class Farther(Task):
     condition_label = "|a| - |b|"
     condition_scale = "diverging"
     performance_view = "by_condition"
+    binary_decision = True
     # Figure 2 draws lines along which one input varies and the others stay fixed; the
     # held points of D > 1 move in every coordinate at once, so no such lines exist.
     latent_view = None

@@ -80,6 +80,7 @@ class FrequencyComparison(Task):
     condition_label = "f1 - f2 (Hz)"
     condition_scale = "diverging"
     performance_view = "by_condition"
+    binary_decision = True
     # As for the frequency kind: a sine-driven trial has no steady state to draw.
     latent_view = None
     simulation_keys = ("simulation_grid",)
