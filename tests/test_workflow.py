@@ -508,6 +508,8 @@ LATENT_DOWNSTREAM = {"latent", "latent_claims", *LATENT_FIGURE_RULES,
 # latent.d also changes the sensitivity reruns; latent.n_thetas does not (they use its ends)
 SENSITIVITY_RERUNS = {"latent_drop", "latent_claims_drop"}
 SUMMARIES = {"hypotheses", "reproducibility", "all"}
+# question 7's fits and the topology labels (rules/questions.smk) read the fixed points
+SLOWPOINT_QUESTIONS = {"linear_models", "topology"}
 # config value -> (rules the change must rerun, with their job counts; rules it may also
 # rerun, being downstream of those). Every other rule must stay as it is.
 RERUNS = {
@@ -531,11 +533,11 @@ RERUNS = {
     ("tasks", "decision", "fixed_point_inputs", ((0.2, 0.6), (0.6, 0.2))): (
         {"slowpoints": 2, "slow_points_table": 1},
         {"slowpoints", "slow_points_table", "figS4_fixed_points", "figS4_fixed_points_html",
-         "figS5_slow_point_counts", *SUMMARIES}),
+         "figS5_slow_point_counts", *SLOWPOINT_QUESTIONS, *SUMMARIES}),
     ("slowpoints", "n_initial_states", 64): (
         {"slowpoints": 4, "slow_points_table": 1},
         {"slowpoints", "slow_points_table", "figS4_fixed_points", "figS4_fixed_points_html",
-         "figS5_slow_point_counts", *SUMMARIES}),
+         "figS5_slow_point_counts", *SLOWPOINT_QUESTIONS, *SUMMARIES}),
 }
 
 
