@@ -8,7 +8,6 @@ into one self-contained HTML page.
 
 import pandas as pd
 
-from rnn_hypotheses import artifacts
 from rnn_hypotheses.figures.frames import latent_view
 from rnn_hypotheses.figures.interactive import (
     fixed_points_view,
@@ -16,31 +15,24 @@ from rnn_hypotheses.figures.interactive import (
     with_trial_inputs,
     write_html,
 )
+from rnn_hypotheses.figures.readers import read_fixed_point_panels
 from rnn_hypotheses.figures.style import condition_value_of, task_views
 from rnn_hypotheses.pipeline import end_job, job_log
-from rnn_hypotheses.simulate import input_onset
 
 job_log(snakemake.log[0])
 
-inputs, params = snakemake.input, snakemake.params
+params = snakemake.params
 views = task_views(params.task_kinds)
 frames: list[list[pd.DataFrame]] = [[], [], []]
-for k, (task, state) in enumerate(zip(params.tasks, params.states, strict=True)):
-    sim = dict(artifacts.read_npz(inputs.simulations[k], ["r", "conditions", "kind", "time_ms"]))
-    # the trajectories from the input's onset, as the static figure draws them
-    onset = input_onset(sim["time_ms"])
-    sim["r"], sim["time_ms"] = sim["r"][onset:], sim["time_ms"][onset:]
-    latent = artifacts.read_npz(inputs.latent[k], ["coef", "mean"])
-    arrays = artifacts.read_npz(inputs.arrays[k], ["locations", "unstable_vectors",
-                                                   "condition_autonomous", "eigenvalues"])
-    points = artifacts.read_parquet(inputs.points[k], ["location", "method", "kind",
-                                                       "condition", "label", "n_unstable"])
+for panel in read_fixed_point_panels(snakemake.input, params.tasks, params.states,
+                                     array_fields=["eigenvalues"]):
     # u = 0 left out, as in the static figure: no simulated trial runs without input
     trajectories, located, modes = latent_view(
-        task, state, sim, latent["coef"], latent["mean"], arrays, points,
-        include_autonomous=False, condition_value=condition_value_of(views[task]))
-    located, modes = with_eigenvalues(located, modes, arrays["eigenvalues"])
-    for frame, part in zip(frames, (with_trial_inputs(trajectories, sim["conditions"]),
+        panel.task, panel.state, panel.sim, panel.coef, panel.mean, panel.arrays,
+        panel.points, include_autonomous=False,
+        condition_value=condition_value_of(views[panel.task]))
+    located, modes = with_eigenvalues(located, modes, panel.arrays["eigenvalues"])
+    for frame, part in zip(frames, (with_trial_inputs(trajectories, panel.sim["conditions"]),
                                     located, modes), strict=True):
         frame.append(part)
 trajectories, points, modes = (pd.concat(f, ignore_index=True) for f in frames)
