@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .base import Task, TaskConfigError
+from .shared import choice_accuracy, choice_score
 
 
 def input_grid(low: float, high: float, n: int) -> np.ndarray:
@@ -88,19 +89,14 @@ class Decision(Task):
                            target: np.ndarray) -> dict[str, np.ndarray]:
         """difference (input1 - input2) and accuracy: the fraction of a condition's trials
         on the correct side of the midpoint between the two targets."""
-        says_high = per_trial > self.midpoint
-        should_be_high = (target > self.midpoint)[:, None]
         return {"difference": levels[:, 0] - levels[:, 1],
-                "accuracy": (says_high == should_be_high).mean(axis=1)}
+                "accuracy": choice_accuracy(per_trial, target, self.midpoint)}
 
     def score(self, frame: pd.DataFrame, trace: pd.DataFrame) -> dict[str, Any]:
         """Error: mean squared error of the per-condition mean output; the criterion is the
         mean accuracy over conditions with |input1 - input2| >= ``min_test_difference``."""
-        clear = frame["difference"].abs() >= self.config["min_test_difference"] - 1e-9
-        accuracy = float(frame.loc[clear, "accuracy"].mean())
-        error = float(np.mean((frame["mean_output"] - frame["target"]) ** 2))
-        return {"error": error, "sign_accuracy": accuracy,
-                "meets_criterion": accuracy >= self.config["min_accuracy"]}
+        return choice_score(frame, self.config["min_test_difference"],
+                            self.config["min_accuracy"])
 
     def held_conditions(self) -> np.ndarray:
         return input_grid(*self.config["input_range"], self.config["simulation_grid"])

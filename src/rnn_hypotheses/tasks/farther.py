@@ -16,7 +16,13 @@ import pandas as pd
 from ..seeding import rng_for
 from .base import Task, TaskConfigError
 from .decision import input_grid
-from .shared import check_increasing_range, point_norms, points_on_rays
+from .shared import (
+    check_increasing_range,
+    choice_accuracy,
+    choice_score,
+    point_norms,
+    points_on_rays,
+)
 
 
 class Farther(Task):
@@ -148,20 +154,15 @@ class Farther(Task):
                            target: np.ndarray) -> dict[str, np.ndarray]:
         """difference (|a| - |b|) and accuracy: the fraction of a condition's trials on the
         correct side of the midpoint between the two targets."""
-        says_high = per_trial > self.midpoint
-        should_be_high = (target > self.midpoint)[:, None]
         return {"difference": self.condition_value(levels),
-                "accuracy": (says_high == should_be_high).mean(axis=1)}
+                "accuracy": choice_accuracy(per_trial, target, self.midpoint)}
 
     def score(self, frame: pd.DataFrame, trace: pd.DataFrame) -> dict[str, Any]:
         """Decision's: the error is the mean squared error of the per-condition mean
         output; the criterion is the mean accuracy over test conditions with
         ||a| - |b|| >= ``min_test_difference``."""
-        clear = frame["difference"].abs() >= self.config["min_test_difference"] - 1e-9
-        accuracy = float(frame.loc[clear, "accuracy"].mean())
-        error = float(np.mean((frame["mean_output"] - frame["target"]) ** 2))
-        return {"error": error, "sign_accuracy": accuracy,
-                "meets_criterion": accuracy >= self.config["min_accuracy"]}
+        return choice_score(frame, self.config["min_test_difference"],
+                            self.config["min_accuracy"])
 
     def held_conditions(self) -> np.ndarray:
         """A ``simulation_grid`` x ``simulation_grid`` grid of (|a|, |b|), seeded

@@ -14,7 +14,13 @@ import pandas as pd
 from .base import Task, TaskConfigError
 from .decision import input_grid
 from .frequency import FREQUENCY_RANGE, check_sine_timing
-from .shared import bin_midpoints, check_fixed_points_off_held, sine_waves
+from .shared import (
+    bin_midpoints,
+    check_fixed_points_off_held,
+    choice_accuracy,
+    choice_score,
+    sine_waves,
+)
 
 
 class FrequencyComparison(Task):
@@ -123,20 +129,15 @@ class FrequencyComparison(Task):
                            target: np.ndarray) -> dict[str, np.ndarray]:
         """difference (f1 - f2, Hz) and accuracy: the fraction of a condition's trials on
         the correct side of the midpoint between the two targets."""
-        says_high = per_trial > self.midpoint
-        should_be_high = (target > self.midpoint)[:, None]
         return {"difference": levels[:, 0] - levels[:, 1],
-                "accuracy": (says_high == should_be_high).mean(axis=1)}
+                "accuracy": choice_accuracy(per_trial, target, self.midpoint)}
 
     def score(self, frame: pd.DataFrame, trace: pd.DataFrame) -> dict[str, Any]:
         """Decision's: the error is the mean squared error of the per-condition mean
         output; the criterion is the mean accuracy over test conditions with
         |f1 - f2| >= ``min_test_difference``."""
-        clear = frame["difference"].abs() >= self.config["min_test_difference"] - 1e-9
-        accuracy = float(frame.loc[clear, "accuracy"].mean())
-        error = float(np.mean((frame["mean_output"] - frame["target"]) ** 2))
-        return {"error": error, "sign_accuracy": accuracy,
-                "meets_criterion": accuracy >= self.config["min_accuracy"]}
+        return choice_score(frame, self.config["min_test_difference"],
+                            self.config["min_accuracy"])
 
     def held_conditions(self) -> np.ndarray:
         """A ``simulation_grid`` x ``simulation_grid`` grid of (f1, f2)."""

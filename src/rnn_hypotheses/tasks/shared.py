@@ -1,4 +1,5 @@
-"""Pieces the future-work kinds share (report, section 6).
+"""Pieces several kinds share: the binary choices' evaluation (decision and its
+future-work relatives), and what the future-work kinds of the report's section 6 repeat.
 
 Points at given distances from the origin in D dimensions, sine waves on the Euler
 grid, affine maps between ranges, evenly spaced levels, the two halves of a set of
@@ -11,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from .base import TaskConfigError
 
@@ -171,3 +173,30 @@ def check_fixed_points_off_held(name: str, key: str, fixed_point_inputs: list[np
                 f"tasks.{name}.{key}: the constant input {u.tolist()} equals a simulated "
                 "condition (a frequency in Hz), which the slow-point scan would take for "
                 "trials held at that input; choose other values")
+
+
+def choice_accuracy(per_trial: np.ndarray, target: np.ndarray, midpoint: float) -> np.ndarray:
+    """Each condition's fraction of trials on the correct side of ``midpoint`` (the
+    readout's decision boundary between the two targets).
+
+    Parameters
+    ----------
+    per_trial : ndarray, shape (condition, trial)
+        Each trial's mean output.
+    target : ndarray, shape (condition,)
+    """
+    says_high = per_trial > midpoint
+    should_be_high = (target > midpoint)[:, None]
+    return (says_high == should_be_high).mean(axis=1)
+
+
+def choice_score(frame: pd.DataFrame, min_test_difference: float, min_accuracy: float
+                 ) -> dict[str, Any]:
+    """A binary choice's score: the error is the mean squared error of the per-condition
+    mean output; the criterion, the mean accuracy over the test conditions whose
+    ``difference`` is at least ``min_test_difference`` in magnitude."""
+    clear = frame["difference"].abs() >= min_test_difference - 1e-9
+    accuracy = float(frame.loc[clear, "accuracy"].mean())
+    error = float(np.mean((frame["mean_output"] - frame["target"]) ** 2))
+    return {"error": error, "sign_accuracy": accuracy,
+            "meets_criterion": accuracy >= min_accuracy}
