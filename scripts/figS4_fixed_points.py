@@ -6,6 +6,7 @@ that state (latent_{state}.npz, the projection of Figures 2 and 3).
 
 import pandas as pd
 
+from rnn_hypotheses import artifacts
 from rnn_hypotheses.figures.figS4_fixed_points import fixed_points_figure
 from rnn_hypotheses.figures.frames import latent_view
 from rnn_hypotheses.figures.readers import read_fixed_point_panels
@@ -26,6 +27,15 @@ for panel in read_fixed_point_panels(snakemake.input, params.tasks, params.state
     for frame, part in zip(frames, parts, strict=True):
         frame.append(part)
 trajectories, points, modes = (pd.concat(f, ignore_index=True) for f in frames)
+# the drawn network's topology label per (task, state), where its task is a binary choice;
+# a named input of one file reads as that path, of none as an empty list
+topology = {}
+if snakemake.input.topology:
+    labels = artifacts.read_parquet(str(snakemake.input.topology),
+                                    ["task", "net", "state", "label"])
+    mine = labels[labels["net"] == params.net]
+    topology = dict(zip(zip(mine["task"], mine["state"], strict=True), mine["label"],
+                        strict=True))
 save_figure(fixed_points_figure(trajectories, points, modes, views, net=params.net,
-                                axis_name="DC"), *snakemake.output)
+                                axis_name="DC", topology=topology), *snakemake.output)
 end_job()  # skips the interpreter's teardown (pipeline.end_job)

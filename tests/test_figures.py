@@ -337,6 +337,17 @@ def test_figS4_one_row_per_task_with_its_key():
         t for t, v in VIEWS.items() if v.condition_scale == "diverging"]
 
 
+def test_figS4_titles_name_the_topology_where_given():
+    trajectories, points, modes = slowpoint_frames()
+    task = next(iter(VIEWS))
+    fig = fixed_points_figure(trajectories, points, modes, VIEWS, net="net00",
+                              topology={(task, "trained"): "bistable"})
+    named = [t for t, _ in titles(fig) if "(net00: bistable)" in t]
+    assert len(named) == 1 and named[0].startswith(f"{task}, trained")
+    # the other panels keep the plain network name
+    assert sum("(net00)" in t for t, _ in titles(fig)) == len(VIEWS) * len(STATES) - 1
+
+
 @pytest.mark.parametrize("example", ["alpha", "beta"])
 def test_figS5_groups_every_task_and_draws_the_example_tasks_spectra(example):
     quantities = {"fixed": "fixed points of any kind per input condition",

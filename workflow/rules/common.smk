@@ -13,6 +13,9 @@ TASK_OBJECTS = configured_tasks(config)
 TASKS = list(TASK_OBJECTS)
 # name -> kind: the task_kinds param of the rules that draw or compare tasks
 TASK_KINDS = {name: task.kind for name, task in TASK_OBJECTS.items()}
+# tasks whose kind is a choice between two answers: their networks' topology is labelled
+# (rules/questions.smk) and Figure S4's titles name it
+DECISION_TASKS = [name for name, task in TASK_OBJECTS.items() if task.binary_decision]
 # task -> [family, D] of every task whose kind a complexity sweep varies in D
 # (Task.complexity): between-task claims also compare a family's consecutive dimensions
 TASK_DIMENSIONS = {

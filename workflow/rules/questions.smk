@@ -8,7 +8,6 @@ LINEAR_MODELS = dict(
     config["questions"]["linear_models"], steady_ms=config["latent"]["steady_ms"]
 )
 # tasks whose output reports which of two answers holds (Task.binary_decision)
-DECISION_TASKS = [name for name, task in TASK_OBJECTS.items() if task.binary_decision]
 DECISION_KEYS = [(s, t, n) for s in STATES for t in DECISION_TASKS for n in NETS]
 
 

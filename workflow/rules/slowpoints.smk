@@ -98,6 +98,8 @@ rule figS4_fixed_points:
             f"results/{t}/{SLOWPOINT_EXAMPLE}/slowpoints_{s}.parquet"
             for s, t in SLOWPOINT_PANELS
         ],
+        # each binary-decision panel's topology label (rules/questions.smk), for its title
+        topology=["results/tables/topology.parquet"] if DECISION_TASKS else [],
     output:
         report(
             figure("figS4_fixed_points"),

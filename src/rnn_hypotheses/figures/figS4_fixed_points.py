@@ -33,6 +33,7 @@ def fixed_points_figure(
     *,
     net: str,
     axis_name: str = "DC",
+    topology: Mapping[tuple[str, str], str] | None = None,
 ) -> plt.Figure:
     """Draw Figure S4: one panel per task (rows) and state (columns).
 
@@ -63,6 +64,9 @@ def fixed_points_figure(
         Task name -> :class:`TaskView`, in config order: the rows, top to bottom.
     net : str
         The network drawn, for the titles.
+    topology : mapping, optional
+        (task, state) -> the network's topology label (bistable, line attractor, other;
+        :mod:`..analysis.topology`), added to the panel's title where given.
     axis_name : str
         Axis label prefix: "DC" for a DCA basis, "PC" for PCA.
     """
@@ -123,7 +127,9 @@ def fixed_points_figure(
             n_saddle = int((exact["kind"] == "saddle").sum())
             n_undetermined = int((exact["kind"] == UNDETERMINED).sum())
             undetermined = f", {n_undetermined} undetermined" if n_undetermined else ""
-            ax.set_title(f"{task}, {state} ({net}), {here['condition'].nunique()} inputs\n"
+            label = (topology or {}).get((task, state))
+            named = f"{net}: {label}" if label else net
+            ax.set_title(f"{task}, {state} ({named}), {here['condition'].nunique()} inputs\n"
                          f"{n_stable} stable, {n_saddle} saddle(s){undetermined}, "
                          f"{len(slow)} slow region(s)", color=view.colour)
             style_latent_axes(ax, axis_name, azim=-58, dims=dims, along_label="time (ms)")
