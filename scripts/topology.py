@@ -10,7 +10,13 @@ from pathlib import Path
 import pandas as pd
 
 from rnn_hypotheses import artifacts
-from rnn_hypotheses.analysis.topology import TopologyCriteria, classify_network, topology_counts
+from rnn_hypotheses.analysis.stats import adjust_claims
+from rnn_hypotheses.analysis.topology import (
+    TopologyCriteria,
+    classify_network,
+    topology_claims,
+    topology_counts,
+)
 from rnn_hypotheses.pipeline import end_job, job_log
 from rnn_hypotheses.tasks import KINDS
 
@@ -47,4 +53,10 @@ artifacts.write_table(tables["topology"], labels, provenance,
                       "collinear slow points; other)")
 artifacts.write_table(tables["topology_counts"], counts, provenance,
                       title="Networks per topology label, per task and state")
+# BH over this table's claims; the hypotheses table adjusts over the whole run
+claims = adjust_claims(topology_claims(labels), "claims table topology_claims")
+for row in claims.itertuples():
+    log(f"{row.verdict:>13}  {row.claim}  (mean {row.mean:.3g}, p {row.p_value:.3g})")
+artifacts.write_table(tables["topology_claims"], claims, provenance,
+                      title="Does training make the decision networks bistable?")
 end_job()  # skips the interpreter's teardown (pipeline.end_job)

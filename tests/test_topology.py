@@ -182,3 +182,22 @@ def test_counts_per_task_and_state():
 def test_the_binary_decision_kinds():
     flagged = {name for name, cls in KINDS.items() if cls.binary_decision}
     assert flagged == {Decision.kind, Farther.kind, FrequencyComparison.kind}
+
+
+def test_the_bistability_claim_compares_each_network_before_and_after():
+    from rnn_hypotheses.analysis.topology import topology_claims
+
+    rows = []
+    for k in range(10):
+        # nine networks become bistable; the tenth never is; one was never analysed at an
+        # ambiguous input and is left out
+        rows.append({"task": "decision", "net": f"net{k:02d}", "state": "untrained",
+                     "bistable": False, "n_ambiguous": 0 if k == 9 else 1})
+        rows.append({"task": "decision", "net": f"net{k:02d}", "state": "trained",
+                     "bistable": k < 9, "n_ambiguous": 0 if k == 9 else 1})
+    claims = topology_claims(pd.DataFrame(rows), n_boot=500)
+    row = claims.iloc[0]
+    assert row["key"] == "topology_bistable" and row["task"] == "decision"
+    assert row["n"] == 9 and row["mean"] == pytest.approx(1.0)
+    assert row["verdict"] == "supported"
+    assert "not measurable in 1 of 10" in row["notes"]

@@ -136,6 +136,8 @@ CLAIM_HYPOTHESIS: dict[str, str | None] = {
     "complexity_stable_grows": None,
     "complexity_saddle_grows": None,
     "complexity_slow_grows": None,
+    # the decision networks' topology (issue 15): two attractors and a saddle
+    "topology_bistable": None,
     # the third hypothesis as the report means it: noise at the fixed points is output-null
     "noise_output_null": "away_from_readout",
     "noise_output_null_grows": "away_from_readout",

@@ -60,6 +60,7 @@ if DECISION_TASKS:
         output:
             table("topology"),
             table("topology_counts"),
+            table("topology_claims"),
         params:
             criteria=config["questions"]["topology"],
             task_kinds=TASK_KINDS,
@@ -80,7 +81,7 @@ if DECISION_TASKS:
         script:
             "../../scripts/topology.py"
 
-    ALL_TARGETS.extend([*table("topology"), *table("topology_counts")])
+    ALL_TARGETS.extend([*table("topology"), *table("topology_counts"), *table("topology_claims")])
 
 
 ALL_TARGETS.extend(

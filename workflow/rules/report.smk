@@ -19,6 +19,9 @@ CLAIMS_TABLES = ["connectivity_claims", "latent_claims", "slow_point_claims"]
 # input dimensions
 if COMPLEXITY_SWEEP:
     CLAIMS_TABLES.append("complexity_claims")
+# the decision networks' topology (rules/questions.smk), where a task is a binary choice
+if DECISION_TASKS:
+    CLAIMS_TABLES.append("topology_claims")
 
 # Robustness reruns (config/robustness.yaml; config.yaml has none, so a plain run has none):
 # {rule set: {variant: config overrides}}. Each variant is this whole workflow again, imported
@@ -144,6 +147,10 @@ for SUBSAMPLE_N in SUBSAMPLES:
     if COMPLEXITY_SWEEP:
 
         use rule complexity from SUBSAMPLE_MODULE as SUBSAMPLE_RULES*
+
+    if DECISION_TASKS:
+
+        use rule topology from SUBSAMPLE_MODULE as SUBSAMPLE_RULES*
 
 
 rule hypotheses:

@@ -46,6 +46,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from ..claims import ClaimSpec, evaluate_claims
+
 __all__ = [
     "LABELS",
     "TopologyCriteria",
@@ -260,3 +262,40 @@ def topology_counts(labels: pd.DataFrame) -> pd.DataFrame:
                *(f"share_{label.replace(' ', '_')}" for label in LABELS),
                "no_ambiguous_input"]
     return pd.DataFrame(rows, columns=columns)
+
+
+TOPOLOGY_CLAIMS = (
+    ClaimSpec("topology_bistable", "training makes the networks bistable at an ambiguous "
+              "input", "6 (topology)", "bistable (1) or not (0) at an ambiguous input, trained "
+              "minus untrained", "bistable_trained", kind="paired", other="bistable_untrained",
+              label="suffix", measurable="ambiguous_both",
+              unmeasurable_reason="no analysed input is ambiguous (|condition value| within "
+              "questions.topology's margin)", equivalence=0.5),
+)
+"""The claim of the topology table: does training give the networks two attractors and a
+saddle where the decision is ambiguous? Paired per network, measurable where the network
+was analysed at an ambiguous input in both states; the margin 0.5 makes "equivalent" mean
+that at most about half the networks changed."""
+
+
+def topology_claims(labels: pd.DataFrame, *, n_boot: int = 10_000, seed: int = 0
+                    ) -> pd.DataFrame:
+    """The claims of :data:`TOPOLOGY_CLAIMS`, one row per task (verdicts unadjusted).
+
+    Parameters
+    ----------
+    labels : DataFrame
+        One row per task, net and state: ``bistable`` (bool) and ``n_ambiguous`` (the
+        analysed inputs where the decision is ambiguous).
+    """
+    wide = labels.pivot(index=["task", "net"], columns="state",
+                        values=["bistable", "n_ambiguous"])
+    table = pd.DataFrame({
+        "task": wide.index.get_level_values("task"),
+        "net": wide.index.get_level_values("net"),
+        "bistable_trained": wide[("bistable", "trained")].astype(float).to_numpy(),
+        "bistable_untrained": wide[("bistable", "untrained")].astype(float).to_numpy(),
+        "ambiguous_both": ((wide[("n_ambiguous", "trained")] > 0)
+                           & (wide[("n_ambiguous", "untrained")] > 0)).to_numpy(dtype=bool),
+    })
+    return evaluate_claims(TOPOLOGY_CLAIMS, table, n_boot=n_boot, seed=seed)
