@@ -229,7 +229,7 @@ def test_hypotheses_table_holds_every_claim_and_hypothesis(smoke_run):
     tables = smoke_run / "results/tables"
     claims = pd.concat([artifacts.read_parquet(tables / f"{name}.parquet", CLAIMS_COLUMNS)
                         for name in ("connectivity_claims", "latent_claims",
-                                     "slow_point_claims")])
+                                     "slow_point_claims", "topology_claims")])
     table = artifacts.read_parquet(tables / "hypotheses.parquet",
                                    ["row", "hypothesis", "source", *CLAIMS_COLUMNS])
     rows = table[table["row"] == "claim"]
