@@ -266,10 +266,16 @@ def test_every_artifact_of_the_smoke_run_is_reachable(smoke_run):
     # every row of every stacked table comes from one of those files, and no table is extra
     assert {name: len(run.per_network[name]) for name in run.per_network} == rows
 
-    summaries = sorted(root.glob("tables/**/*.parquet"))
+    # the run's own summaries, and those of any subsample another test built in this
+    # shared run (results/subsample/n<n>/tables/, named subsample/n<n>/<name>)
+    summaries = {path.relative_to(root / "tables").with_suffix("").as_posix(): path
+                 for path in root.glob("tables/**/*.parquet")}
+    for path in root.glob("subsample/*/tables/**/*.parquet"):
+        folder = path.relative_to(root / "subsample").parts[0]
+        inside = path.relative_to(root / "subsample" / folder / "tables").with_suffix("")
+        summaries[f"subsample/{folder}/{inside.as_posix()}"] = path
     assert len(run.tables) == len(summaries) > 0
-    for path in summaries:
-        name = path.relative_to(root / "tables").with_suffix("").as_posix()
+    for name, path in summaries.items():
         assert len(run.tables[name]) == pq.read_metadata(path).num_rows, path
 
     arrays = network_files(root, ".npz")
