@@ -8,7 +8,6 @@ tables/complexity_claims ("the count grows with complexity").
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from rnn_hypotheses import artifacts
@@ -21,7 +20,7 @@ from rnn_hypotheses.analysis.complexity import (
     oscillation_ratios,
     task_summary,
 )
-from rnn_hypotheses.analysis.stats import adjust_claims, bootstrap_ci
+from rnn_hypotheses.analysis.stats import adjust_claims
 from rnn_hypotheses.pipeline import gather_parquet, job_log
 from rnn_hypotheses.tasks import KINDS
 
@@ -35,11 +34,6 @@ counts = counts_by_dimension(networks, dimensions)
 growth = growth_table(counts)
 claims = adjust_claims(growth_claims(counts), "claims table complexity_claims")
 per_dimension = dimension_summary(counts)
-tasks = task_summary(networks, params.task_kinds)
-tasks.insert(1, "family", tasks["task"].map(lambda t: dimensions.get(t, (None, None))[0]))
-tasks.insert(2, "dimension", tasks["task"].map(lambda t: dimensions.get(t, (None, np.nan))[1]))
-tasks["dimension"] = tasks["dimension"].astype(float)
-
 oscillating = list(params.oscillating)
 if oscillating:
     points = gather_parquet(snakemake.input.points, params.point_tasks, params.point_nets,
@@ -49,18 +43,7 @@ if oscillating:
     rotation = oscillation_ratios(points, frequency)
 else:
     rotation = pd.DataFrame(columns=list(OSCILLATION_COLUMNS))
-# the ratio's summary rows beside the counts: mean over a network's inputs, then networks
-ratio_rows = []
-for (task, state), part in rotation.groupby(["task", "state"], sort=False):
-    per_network = part.groupby("net")["ratio"].mean().to_numpy(dtype=float)
-    low, high = bootstrap_ci(per_network)
-    ratio_rows.append({"task": task, "family": None, "dimension": np.nan,
-                       "kind": params.task_kinds[task], "state": state,
-                       "quantity": "rotation_ratio",
-                       "networks": int(np.isfinite(per_network).sum()),
-                       "mean": float(np.nanmean(per_network)), "ci_low": low, "ci_high": high})
-if ratio_rows:
-    tasks = pd.concat([tasks, pd.DataFrame(ratio_rows)], ignore_index=True)
+tasks = task_summary(networks, params.task_kinds, dimensions, rotation)
 
 for row in growth.itertuples():
     log(f"{row.family:>10} {row.state:>9} {row.quantity:>7}: {row.model} rate {row.rate:+.3g} "

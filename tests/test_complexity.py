@@ -211,3 +211,23 @@ def test_growth_claims_use_the_declared_keys():
 
     counts = counts_by_dimension(sweep_networks(lambda d, k: d, lambda d, k: 1.0), DIMS)
     assert set(growth_claims(counts, n_boot=100)["key"]) == set(GROWTH_CLAIM_KEYS)
+
+
+def test_task_summary_holds_every_task_and_the_rotation_ratio():
+    from rnn_hypotheses.analysis.complexity import task_summary
+
+    networks = sweep_networks(lambda d, k: d, lambda d, k: 1.0)
+    kinds = {**{t: family for t, (family, _) in DIMS.items()}, "perception": "perception"}
+    # two networks at one input each: ratios 1.0 and 0.5, and 0.8 at a second input of
+    # the first network, so the per-network means are 0.9 and 0.5
+    rotation = pd.DataFrame({"task": "perception", "net": ["net00", "net00", "net01"],
+                             "state": "trained", "ratio": [1.0, 0.8, 0.5]})
+    summary = task_summary(networks, kinds, DIMS, rotation, n_boot=200)
+    row = summary[(summary["task"] == "farther3") & (summary["state"] == "trained")
+                  & (summary["quantity"] == "fixed")].iloc[0]
+    assert (row["family"], row["dimension"], row["networks"]) == ("farther", 3.0, 10)
+    assert row["mean"] == pytest.approx(3.0)
+    ratio = summary[summary["quantity"] == "rotation_ratio"]
+    assert len(ratio) == 1 and ratio.iloc[0]["networks"] == 2
+    assert ratio.iloc[0]["mean"] == pytest.approx(0.7)
+    assert ratio.iloc[0]["family"] is None and np.isnan(ratio.iloc[0]["dimension"])

@@ -272,9 +272,23 @@ def growth_claims(counts: pd.DataFrame, *, n_boot: int = 10_000, seed: int = 0
     return claims_table(rows)
 
 
-def task_summary(networks: pd.DataFrame, kinds: Mapping[str, str], *, n_boot: int = 10_000,
+def _mean_and_interval(values: np.ndarray, n_boot: int, seed: int) -> dict[str, float]:
+    """networks, mean and 95% BCa interval of one value per network (NaNs left out)."""
+    from .stats import bootstrap_ci
+
+    low, high = bootstrap_ci(values, n_boot=n_boot, seed=seed)
+    finite = np.isfinite(values)
+    return {"networks": int(finite.sum()),
+            "mean": float(values[finite].mean()) if finite.any() else np.nan,
+            "ci_low": low, "ci_high": high}
+
+
+def task_summary(networks: pd.DataFrame, kinds: Mapping[str, str],
+                 dimensions: Mapping[str, tuple[str, int]],
+                 rotation: pd.DataFrame | None = None, *, n_boot: int = 10_000,
                  seed: int = 0) -> pd.DataFrame:
-    """Points per analysed input of every task, swept or not (the dynamic tasks' rows).
+    """Points per analysed input of every task, swept or not, and the sine generators'
+    rotation ratio (``tables/complexity_tasks``).
 
     Parameters
     ----------
@@ -282,24 +296,36 @@ def task_summary(networks: pd.DataFrame, kinds: Mapping[str, str], *, n_boot: in
         As for :func:`counts_by_dimension`.
     kinds : mapping
         Each task's kind, in the order of the rows.
+    dimensions : mapping
+        Task -> (family, D) of the swept tasks; the others get no family and a NaN D.
+    rotation : DataFrame, optional
+        :func:`oscillation_ratios`' output: each network's mean ratio over its inputs
+        gives one more row per task and state, quantity ``rotation_ratio``.
 
     Returns
     -------
-    DataFrame with task, kind, state, quantity, networks, mean, ci_low, ci_high.
+    DataFrame with task, family, dimension, kind, state, quantity, networks, mean, ci_low,
+    ci_high.
     """
-    from .stats import bootstrap_ci
-
     rows = []
     for task, kind in kinds.items():
+        family, dimension = dimensions.get(task, (None, np.nan))
+        where = {"task": task, "family": family, "dimension": float(dimension), "kind": kind}
         for state in ("untrained", "trained"):
             part = networks[(networks["task"] == task) & (networks["state"] == state)]
             for quantity in QUANTITIES:
-                values = part[quantity].to_numpy(dtype=float)
-                low, high = bootstrap_ci(values, n_boot=n_boot, seed=seed)
-                rows.append({"task": task, "kind": kind, "state": state, "quantity": quantity,
-                             "networks": int(np.isfinite(values).sum()),
-                             "mean": float(np.nanmean(values)) if values.size else np.nan,
-                             "ci_low": low, "ci_high": high})
+                rows.append({**where, "state": state, "quantity": quantity,
+                             **_mean_and_interval(part[quantity].to_numpy(dtype=float),
+                                                  n_boot, seed)})
+        if rotation is None:
+            continue
+        for state in ("untrained", "trained"):
+            part = rotation[(rotation["task"] == task) & (rotation["state"] == state)]
+            if part.empty:
+                continue
+            per_network = part.groupby("net")["ratio"].mean().to_numpy(dtype=float)
+            rows.append({**where, "state": state, "quantity": "rotation_ratio",
+                         **_mean_and_interval(per_network, n_boot, seed)})
     return pd.DataFrame(rows)
 
 
