@@ -9,6 +9,7 @@ from rnn_hypotheses.config import (
     read_config_file,
     select_tasks,
 )
+from rnn_hypotheses.tasks import resolve_subtasks
 
 min_version("9.0")
 
@@ -24,6 +25,8 @@ report: "workflow/report/workflow.rst"
 
 check_moved_keys(config)
 validate(config, os.path.join(workflow.basedir, "workflow/schemas/config.schema.yaml"))
+# a multitask's subtasks need not be run themselves: their entries are copied into it first
+resolve_subtasks(config)
 select_tasks(config)
 check_config(config)
 

@@ -9,7 +9,11 @@ import pandas as pd
 import pytest
 
 from rnn_hypotheses.analysis.complexity import GROWTH_CLAIM_KEYS
+from rnn_hypotheses.analysis.initialisation import INITIALISATION_CLAIMS
 from rnn_hypotheses.analysis.latent import LATENT_CLAIMS
+from rnn_hypotheses.analysis.linear_models import LINEAR_MODEL_CLAIMS
+from rnn_hypotheses.analysis.linearised_information import INFORMATION_CLAIM_KEYS
+from rnn_hypotheses.analysis.reuse import REUSE_CLAIMS
 from rnn_hypotheses.analysis.stats import CLAIMS_COLUMNS, UNADJUSTED, claims_table
 from rnn_hypotheses.analysis.topology import TOPOLOGY_CLAIMS
 from rnn_hypotheses.analysis.training_change import CLAIMS
@@ -145,8 +149,10 @@ def tables() -> dict[str, pd.DataFrame]:
 
 def test_every_claim_of_the_library_is_mapped_to_a_hypothesis():
     slow_keys = set(slow_point_fixture()["key"])
-    keys = ({c.key for c in (*CLAIMS, *LATENT_CLAIMS, *TOPOLOGY_CLAIMS)} | slow_keys
-            | set(GROWTH_CLAIM_KEYS))
+    keys = ({c.key for c in (*CLAIMS, *LATENT_CLAIMS, *TOPOLOGY_CLAIMS, *LINEAR_MODEL_CLAIMS,
+                             *REUSE_CLAIMS, *INITIALISATION_CLAIMS)} | slow_keys
+            | set(GROWTH_CLAIM_KEYS)
+            | set(INFORMATION_CLAIM_KEYS))
     assert keys == set(CLAIM_HYPOTHESIS)
     hypotheses = {h.key for h in HYPOTHESES}
     assert set(CLAIM_HYPOTHESIS.values()) <= hypotheses | {None}

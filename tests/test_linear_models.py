@@ -15,8 +15,11 @@ from rnn_hypotheses.analysis.linear_models import (
     analyse_network,
     compare_with_jacobian,
     euler_map,
+    linear_model_claims,
+    linear_model_summary,
     linearised_response,
     matched_eigenvalues,
+    network_statistics,
     path_errors,
     relative_frobenius_error,
     valid_radius,
@@ -290,3 +293,97 @@ def test_analyse_network_needs_a_generator_for_added_trials(network_and_point):
                         sim_kind=["held"], points=pd.DataFrame(), locations=np.zeros((0, 20)),
                         condition_inputs=np.zeros((1, 2)), condition_labels=["u=0"],
                         settings=LinearModelSettings(added_trials=4))
+
+
+# --- over networks: the per-network statistics, the claims and the summary ---
+
+def point_rows(task: str, net: str, state: str, errors, surrogates, radii,
+               n_trials=None) -> pd.DataFrame:
+    """Rows as analyse_network writes them, with the columns the summary reads."""
+    n = len(errors)
+    return pd.DataFrame({
+        "task": task, "net": net, "state": state,
+        "jacobian_error": errors, "surrogate_error": surrogates,
+        "eigenvalue_error": np.full(n, 0.05), "valid_radius_relative": radii,
+        "jacobian_valid_radius_relative": radii, "valid_radius": radii,
+        "jacobian_valid_radius": radii, "slowest_rate_fit": np.full(n, -4.0),
+        "slowest_rate_jacobian": np.full(n, -4.0), "slowest_rate_full": np.full(n, -5.0),
+        "flipped_units": np.zeros(n),
+        "n_trials": np.full(n, 3) if n_trials is None else n_trials,
+    })
+
+
+def test_network_statistics_are_medians_over_fitted_points_only():
+    rows = pd.concat([
+        # a point no trial reached has no fit (NaN) and must not count
+        point_rows("decision", "net00", "trained", [0.1, 0.3, np.nan], [0.1, 0.2, np.nan],
+                   [2.0, 4.0, np.nan], n_trials=[5, 2, 0]),
+        point_rows("decision", "net00", "untrained", [np.nan], [np.nan], [np.nan],
+                   n_trials=[0]),
+    ])
+    table = network_statistics(rows)
+    row = table.iloc[0]
+    assert row["jacobian_error_trained"] == pytest.approx(0.2)
+    assert row["surrogate_error_trained"] == pytest.approx(0.15)
+    assert row["jacobian_valid_radius_relative_trained"] == pytest.approx(3.0)
+    assert row["n_fitted_trained"] == 2 and row["fitted_trained"]
+    assert row["n_fitted_untrained"] == 0 and not row["fitted_untrained"]
+    assert np.isnan(row["jacobian_error_untrained"])
+
+
+def claims_table(gaps: np.ndarray, radii: np.ndarray) -> pd.DataFrame:
+    rows = [point_rows("decision", f"net{i:02d}", state, [0.08 + gap], [0.08], [radius])
+            for i, (gap, radius) in enumerate(zip(gaps, radii, strict=True))
+            for state in ("untrained", "trained")]
+    return network_statistics(pd.concat(rows, ignore_index=True))
+
+
+def verdict(claims: pd.DataFrame, key: str, state: str) -> str:
+    row = claims[(claims["key"] == key) & (claims["state"] == state)]
+    assert len(row) == 1
+    return row["verdict"].iloc[0]
+
+
+def test_a_fit_within_sampling_error_of_the_jacobian_is_equivalent():
+    rng = np.random.default_rng(0)
+    # errors within +-0.005 of sampling: inside the 0.02 margin, so the fit is J's map
+    claims = linear_model_claims(claims_table(rng.uniform(-0.005, 0.005, 12),
+                                              np.full(12, 3.0) + rng.uniform(0, 1, 12)),
+                                 equivalence_margin=0.02, n_boot=2000)
+    for state in ("untrained", "trained"):
+        assert verdict(claims, "linear_model_departs", state) == "equivalent"
+        # the Jacobian's map predicts beyond one typical distance in every network
+        assert verdict(claims, "linear_model_reach", state) == "supported"
+
+
+def test_kinks_that_add_error_depart_and_a_short_reach_reverses():
+    rng = np.random.default_rng(1)
+    claims = linear_model_claims(claims_table(0.05 + rng.uniform(0, 0.02, 12),
+                                              rng.uniform(0.2, 0.5, 12)),
+                                 equivalence_margin=0.02, n_boot=2000)
+    assert verdict(claims, "linear_model_departs", "trained") == "supported"
+    assert verdict(claims, "linear_model_reach", "trained") == "reversed"
+
+
+def test_networks_without_a_fitted_point_are_not_measurable():
+    rows = [point_rows("decision", f"net{i:02d}", state, [np.nan], [np.nan], [np.nan],
+                       n_trials=[0])
+            for i in range(10) for state in ("untrained", "trained")]
+    claims = linear_model_claims(network_statistics(pd.concat(rows, ignore_index=True)),
+                                 equivalence_margin=0.02, n_boot=500)
+    assert set(claims["verdict"]) == {"not measurable"}
+
+
+def test_summary_counts_points_and_the_share_of_matching_errors():
+    rows = pd.concat([
+        point_rows("decision", "net00", "trained", [0.10, 0.20, np.nan], [0.09, 0.10, np.nan],
+                   [1.0, 3.0, np.nan], n_trials=[4, 4, 0]),
+        point_rows("decision", "net01", "trained", [0.30], [0.305], [5.0]),
+    ])
+    summary = linear_model_summary(rows).set_index(["task", "state"])
+    row = summary.loc[("decision", "trained")]
+    assert row["networks"] == 2 and row["stable_points"] == 4 and row["fitted_points"] == 3
+    assert row["jacobian_error"] == pytest.approx(0.2)
+    assert row["jacobian_valid_radius_relative"] == pytest.approx(3.0)
+    # |0.10 - 0.09| and |0.30 - 0.305| are within 0.02; |0.20 - 0.10| is not
+    assert row["share_errors_within_0.02"] == pytest.approx(2 / 3)

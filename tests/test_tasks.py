@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_every_kind_is_registered_under_its_name():
     # the report's two tasks and its future work's five (section 6)
+    # and a multitask network over configured tasks, with a context input (Q1)
     assert set(KINDS) == {"perception", "decision", "distance", "farther", "frequency",
-                          "frequency_comparison", "sine_generator"}
+                          "frequency_comparison", "multitask", "sine_generator"}
     for kind, cls in KINDS.items():
         assert cls.kind == kind and issubclass(cls, Task)
         assert cls.condition_scale in ("categorical", "diverging")
@@ -58,8 +59,8 @@ def test_a_third_task_passes_the_config_checks(full_config):
 
 @pytest.mark.parametrize(("change", "message"), [
     ({"kind": "memory"}, r"tasks\.perception\.kind: 'memory'; expected one of decision, "
-                         r"distance, farther, frequency, frequency_comparison, perception, "
-                         r"sine_generator"),
+                         r"distance, farther, frequency, frequency_comparison, multitask, "
+                         r"perception, sine_generator"),
     ({"kind": None}, r"tasks\.perception\.kind: missing"),
     ({"input_range": [0.2, 1.0]}, r"tasks\.perception: Additional properties are not allowed "
                                   r"\('input_range' was unexpected\) \(kind perception\)"),

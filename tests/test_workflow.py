@@ -227,9 +227,12 @@ def test_hypotheses_table_holds_every_claim_and_hypothesis(smoke_run):
     from rnn_hypotheses.hypotheses import HYPOTHESES
 
     tables = smoke_run / "results/tables"
-    claims = pd.concat([artifacts.read_parquet(tables / f"{name}.parquet", CLAIMS_COLUMNS)
-                        for name in ("connectivity_claims", "latent_claims",
-                                     "slow_point_claims", "topology_claims")])
+    # every claims table of the run: the report's three and the open questions' four
+    paths = sorted(tables.glob("*_claims.parquet"))
+    assert {p.stem for p in paths} >= {
+        "connectivity_claims", "latent_claims", "slow_point_claims", "topology_claims",
+        "linear_model_claims", "predictive_information_claims"}
+    claims = pd.concat([artifacts.read_parquet(path, CLAIMS_COLUMNS) for path in paths])
     table = artifacts.read_parquet(tables / "hypotheses.parquet",
                                    ["row", "hypothesis", "source", *CLAIMS_COLUMNS])
     rows = table[table["row"] == "claim"]
@@ -380,6 +383,36 @@ def test_slowpoint_artifacts_and_tables(smoke_run, smoke_config):
     md = (smoke_run / "results/tables/slow_point_claims.md").read_text()
     assert md.count("\n| ") == len(claims) + 1
 
+    # question 5 reads these points; its per-point rows are exactly the stable
+    # ones at the task's inputs, and their values those of the network linearised there
+    from rnn_hypotheses.analysis.linearised_information import point_information
+
+    info = artifacts.read_parquet(smoke_run / "results/tables/predictive_information.parquet",
+                                  ["task", "net", "state", "location", "information"])
+    values = artifacts.read_parquet(
+        smoke_run / "results/tables/predictive_information_networks.parquet",
+        ["task", "net", "state", "information"])
+    assert len(values) == 2 * 2 * 2 and (info["information"] > 0).all()
+    network = artifacts.read_network(folder / "network.npz")
+    lag = smoke_config["questions"]["predictive_information"]["lag_ms"]
+    for state in ("untrained", "trained"):
+        points = artifacts.read_parquet(folder / f"slowpoints_{state}.parquet")
+        arrays = artifacts.read_npz(folder / f"slowpoints_{state}.npz")
+        analysed = ~arrays["condition_autonomous"][points["condition"]]
+        stable = points[analysed & (((points["method"] == "exact") & (points["kind"] == "stable"))
+                                    | ((points["method"] == "slow")
+                                       & (points["max_real_eig"] < 0)))]
+        mine = info[(info["task"] == "decision") & (info["net"] == "net01")
+                    & (info["state"] == state)]
+        assert sorted(mine["location"]) == sorted(stable["location"])
+        first = mine.iloc[0]
+        assert first["information"] == pytest.approx(point_information(
+            network.recurrent_weights(state), arrays["patterns"][first["location"]],
+            network.tau, lag)["information"])
+    claims = artifacts.read_parquet(
+        smoke_run / "results/tables/predictive_information_claims.parquet", CLAIMS_COLUMNS)
+    assert set(claims["verdict"]) <= set(VERDICTS) and len(claims) == 4
+
 
 def test_one_slowpoint_figure_builds_only_what_it_needs(tmp_path):
     run = snakemake(tmp_path, "results/figures/figS5_slow_point_counts.png", "-n")
@@ -509,7 +542,8 @@ LATENT_DOWNSTREAM = {"latent", "latent_claims", *LATENT_FIGURE_RULES,
 SENSITIVITY_RERUNS = {"latent_drop", "latent_claims_drop"}
 SUMMARIES = {"hypotheses", "reproducibility", "all"}
 # question 7's fits and the topology labels (rules/questions.smk) read the fixed points
-SLOWPOINT_QUESTIONS = {"linear_models", "topology"}
+SLOWPOINT_QUESTIONS = {"linear_models", "linear_models_summary", "topology",
+                       "predictive_information"}
 # config value -> (rules the change must rerun, with their job counts; rules it may also
 # rerun, being downstream of those). Every other rule must stay as it is.
 RERUNS = {
@@ -534,6 +568,9 @@ RERUNS = {
         {"slowpoints": 2, "slow_points_table": 1},
         {"slowpoints", "slow_points_table", "figS4_fixed_points", "figS4_fixed_points_html",
          "figS5_slow_point_counts", *SLOWPOINT_QUESTIONS, *SUMMARIES}),
+    # a threshold of a claims table alone: its summary job, nothing per network
+    ("questions", "linear_model_claims", "equivalence_margin", 0.05): (
+        {"linear_models_summary": 1}, {"linear_models_summary", *SUMMARIES}),
     ("slowpoints", "n_initial_states", 64): (
         {"slowpoints": 4, "slow_points_table": 1},
         {"slowpoints", "slow_points_table", "figS4_fixed_points", "figS4_fixed_points_html",

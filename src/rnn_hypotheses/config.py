@@ -17,7 +17,7 @@ from .resources import (
     machine_memory_mb,
 )
 from .robustness import merge_config, variant_config, variants
-from .tasks import KINDS, TaskConfigError, configured_tasks
+from .tasks import KINDS, TaskConfigError, configured_tasks, make_task
 
 # Seeds are stored in npz artifacts as int64.
 MAX_SEED = 2**63 - 1
@@ -80,6 +80,7 @@ def check_config(config: dict, memory_limit_mb: int | None = None) -> None:
         raise ConfigError(f"model.dt_ms ({model['dt_ms']}) must be smaller than model.tau_ms "
                           f"({model['tau_ms']}): the Euler factor dt/tau must be below 1")
     _check_tasks(config)
+    _check_inits(config)
     _check_steps(config, config["tasks"], model["dt_ms"])
     latent = config["latent"]
     for name, task in config["tasks"].items():
@@ -132,7 +133,9 @@ def _check_tasks(config: dict) -> None:
             got = "missing" if kind is None else f"{kind!r}"
             raise ConfigError(f"tasks.{name}.kind: {got}; expected one of "
                               f"{', '.join(sorted(KINDS))}")
-        errors = sorted(jsonschema.Draft202012Validator(KINDS[kind].schema()).iter_errors(entry),
+        # `init` is every kind's (how the initial network is drawn): checked by _check_inits
+        own = {key: value for key, value in entry.items() if key != "init"}
+        errors = sorted(jsonschema.Draft202012Validator(KINDS[kind].schema()).iter_errors(own),
                         key=lambda error: list(map(str, error.path)))
         if errors:
             path = ".".join(map(str, errors[0].path))
@@ -143,6 +146,114 @@ def _check_tasks(config: dict) -> None:
             task.check()
     except TaskConfigError as exc:
         raise ConfigError(str(exc)) from exc
+
+
+INIT_KEYS = ("like", "transplant", "source", "rank", "source_shift")
+"""The keys of a task's ``init`` (README, "Structured initial networks")."""
+TRANSPLANTS = ("low_rank", "trained")
+
+
+def _check_inits(config: dict) -> None:
+    """Each task's ``init`` key: how its initial network is drawn.
+
+    ``like`` names another task of the run, drawn with the same units, inputs and outputs
+    and itself without ``init`` (the random start the structured one is compared with);
+    a ``transplant`` (``low_rank`` with a ``rank`` in 1..n_units, or ``trained``) names a
+    ``source`` task of the run with as many units, other than the task and not itself
+    transplanted (its networks must be trained first, from their own draw), and a
+    ``source_shift`` that picks another seed's network when the source is the ``like``
+    task (otherwise the structured start would hold the very network it is compared with).
+
+    Raises
+    ------
+    ConfigError
+        Naming the key, e.g. ``tasks.farther2_low_rank.init.rank``.
+    """
+    tasks = config["tasks"]
+    for name, entry in tasks.items():
+        init = entry.get("init")
+        if init is None:
+            continue
+        key = f"tasks.{name}.init"
+        if not isinstance(init, dict):
+            raise ConfigError(f"{key}: must be a mapping of {', '.join(INIT_KEYS)}")
+        unknown = [k for k in init if k not in INIT_KEYS]
+        if unknown:
+            raise ConfigError(f"{key}.{unknown[0]}: unknown key; expected "
+                              f"{', '.join(INIT_KEYS)}")
+        like = init.get("like")
+        if like is None:
+            raise ConfigError(f"{key}.like: missing; name the task whose random draw this "
+                              "task's initial network takes")
+        _check_init_task(tasks, name, f"{key}.like", like)
+        for field in ("n_units", "n_inputs"):
+            if entry[field] != tasks[like][field]:
+                raise ConfigError(f"{key}.like: tasks.{name}.{field} ({entry[field]}) differs "
+                                  f"from tasks.{like}.{field} ({tasks[like][field]}); the "
+                                  "same draw needs the same shapes")
+        outputs = [_n_outputs(task, tasks[task], config['model']['dt_ms'])
+                   for task in (name, like)]
+        if outputs[0] != outputs[1]:
+            raise ConfigError(f"{key}.like: task {name} has {outputs[0]} output(s), task "
+                              f"{like} {outputs[1]}; the same draw needs the same W_out shape")
+        transplant = init.get("transplant")
+        if transplant is None:
+            for field in ("source", "rank", "source_shift"):
+                if field in init:
+                    raise ConfigError(f"{key}.{field}: only with {key}.transplant "
+                                      f"({' or '.join(TRANSPLANTS)})")
+            continue
+        if transplant not in TRANSPLANTS:
+            raise ConfigError(f"{key}.transplant: {transplant!r}; expected one of "
+                              f"{', '.join(TRANSPLANTS)}")
+        source = init.get("source")
+        if source is None:
+            raise ConfigError(f"{key}.source: missing; a transplant names the task whose "
+                              "trained networks it takes")
+        _check_init_task(tasks, name, f"{key}.source", source, own_draw=False)
+        if "transplant" in (tasks[source].get("init") or {}):
+            raise ConfigError(f"{key}.source: task {source} is itself transplanted; a source "
+                              "must be trained from its own draw")
+        if tasks[source]["n_units"] != entry["n_units"]:
+            raise ConfigError(f"{key}.source: tasks.{source}.n_units "
+                              f"({tasks[source]['n_units']}) differs from tasks.{name}.n_units "
+                              f"({entry['n_units']}); its W_rec would not fit")
+        rank = init.get("rank")
+        if transplant == "low_rank":
+            if isinstance(rank, bool) or not isinstance(rank, int) or not (
+                    1 <= rank <= entry["n_units"]):
+                raise ConfigError(f"{key}.rank: {rank!r}; a low_rank transplant needs an "
+                                  f"integer rank in 1..{entry['n_units']} (tasks.{name}.n_units)")
+        elif rank is not None:
+            raise ConfigError(f"{key}.rank: only with transplant: low_rank (a trained "
+                              "transplant takes the whole matrix)")
+        shift = init.get("source_shift", 1)
+        if isinstance(shift, bool) or not isinstance(shift, int) or shift < 0:
+            raise ConfigError(f"{key}.source_shift: {shift!r}; expected an integer >= 0")
+        if source == like and shift % config["networks_per_task"] == 0:
+            raise ConfigError(f"{key}.source_shift: {shift} is a multiple of "
+                              f"networks_per_task ({config['networks_per_task']}), so network "
+                              f"i would take the trained weights of {like}'s network i, the "
+                              "random start it is compared with; shift to another seed")
+
+
+def _check_init_task(tasks: dict, name: str, key: str, other, own_draw: bool = True) -> None:
+    """``other`` is a task of the run, not ``name``, and (``own_draw``) draws its own
+    network."""
+    if other not in tasks:
+        raise ConfigError(f"{key}: {other!r} is not a task of this run; expected one of "
+                          f"{', '.join(tasks)} (a task that run_tasks selects)")
+    if other == name:
+        raise ConfigError(f"{key}: names the task itself")
+    if own_draw and "init" in tasks[other]:
+        raise ConfigError(f"{key}: task {other} has an init of its own; name a task drawn "
+                          "at random (its own draw)")
+
+
+def _n_outputs(name: str, entry: dict, dt: float) -> int:
+    """The outputs of a task's network: the width of its targets (z = W_out r)."""
+    task = make_task(name, entry)
+    return int(task.target_sequences(task.evaluation_conditions()[:1], 2, dt).shape[-1])
 
 
 def _check_steps(config: dict, tasks: dict, dt: float, dt_key: str = "model.dt_ms",

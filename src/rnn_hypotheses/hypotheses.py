@@ -138,6 +138,21 @@ CLAIM_HYPOTHESIS: dict[str, str | None] = {
     "complexity_slow_grows": None,
     # the decision networks' topology (issue 15): two attractors and a saddle
     "topology_bistable": None,
+    # section 6, question 7: linear models fitted near the stable points
+    "linear_model_departs": None,
+    "linear_model_reach": None,
+    # section 6, question 5: predictive information of the linearised dynamics
+    "predictive_information_consistent": None,
+    "predictive_information_orders_dimension": None,
+    # section 6, question 4: structured initial networks train faster?
+    "init_fewer_steps": None,
+    "init_more_stable_points": None,
+    # section 6, question 1: are slow regions re-used across tasks?
+    "reuse_points_same_init": None,
+    "reuse_points_chance": None,
+    "reuse_weights_same_init": None,
+    "reuse_weights_chance": None,
+    "reuse_multitask": None,
     # the third hypothesis as the report means it: noise at the fixed points is output-null
     "noise_output_null": "away_from_readout",
     "noise_output_null_grows": "away_from_readout",

@@ -86,14 +86,19 @@ def initialise_network(
     dt: float,
     tau: float,
     sigma: float,
+    stream: str | None = None,
 ) -> Network:
     """Draw the untrained network of one (task, seed).
 
     W_rec and W_out have standard deviation g / sqrt(N) (the report writes
     "variance 1/sqrt(N)"; see the README's deviations), W_in and b have
     standard deviation ``input_std``. The diagonal of W_rec is zero.
+
+    ``stream`` names the task whose random stream draws the weights (default ``task``):
+    a task configured with ``init: {like: <other>}`` draws bitwise the network that
+    ``<other>`` draws for the same seed, while ``meta["task"]`` still names ``task``.
     """
-    rng = rng_for(task, seed, "init")
+    rng = rng_for(task if stream is None else stream, seed, "init")
     scale = g / np.sqrt(n_units)
     W_rec = rng.normal(0.0, scale, (n_units, n_units))
     mask = 1.0 - np.eye(n_units)
@@ -105,3 +110,61 @@ def initialise_network(
     meta = {"task": task, "seed": int(seed), "g": float(g), "input_std": float(input_std)}
     return Network(W_in.astype(f32), W_out.astype(f32), b.astype(f32), W_rec.astype(f32),
                    W_rec.astype(f32), mask.astype(f32), float(dt), float(tau), float(sigma), meta)
+
+
+def transplanted(network: Network, W_rec: np.ndarray, meta: dict) -> Network:
+    """``network`` starting from another recurrent matrix: ``W_rec`` (diagonal set to zero,
+    as the model has no self-connections) becomes both W_rec and W_rec_init, and ``meta``
+    is added to the network's meta; W_in, W_out and b stay the network's own."""
+    W = (np.asarray(W_rec, dtype=np.float64) * network.mask).astype(np.float32)
+    return Network(network.W_in, network.W_out, network.b, W, W.copy(), network.mask,
+                   network.dt, network.tau, network.sigma, {**network.meta, **meta})
+
+
+def low_rank_transplant(network: Network, source: Network, rank: int) -> tuple[Network, dict]:
+    """``network`` plus the rank-``rank`` part of ``source``'s training change.
+
+    W_rec_init becomes ``W_random + [dW]_r`` with its diagonal set to zero, where
+    ``W_random`` is ``network``'s own draw and ``[dW]_r`` is the best rank-r approximation
+    (truncated SVD, Eckart-Young) of ``dW = source.W_rec - source.W_rec_init``: the few
+    directions in which training moved the source network, which carry its task's slow
+    points (Schuessler et al. 2020), on a fresh random bulk.
+
+    Parameters
+    ----------
+    network : Network
+        The untrained network, shape (N, N).
+    source : Network
+        A trained network of the same size.
+    rank : int, 1 <= rank <= N
+
+    Returns
+    -------
+    (network, record): the transplanted network, and scalars describing the transplant
+    (``init_dW_norm``: ||[dW]_r||_F; ``init_dW_share``: the share of ||dW||_F^2 it holds),
+    also added to its meta.
+    """
+    from .analysis.connectivity import truncate_rank  # SciPy's import only where needed
+
+    _same_size(network, source)
+    if not 1 <= rank <= network.n_units:
+        raise ValueError(f"rank must lie in 1..{network.n_units}, got {rank}")
+    dW = np.asarray(source.W_rec, np.float64) - np.asarray(source.W_rec_init, np.float64)
+    part = truncate_rank(dW, rank)
+    total = float(np.sum(dW**2))
+    record = {"init_dW_norm": float(np.linalg.norm(part)),
+              "init_dW_share": float(np.sum(part**2) / total) if total > 0 else float("nan")}
+    return transplanted(network, np.asarray(network.W_rec, np.float64) + part, record), record
+
+
+def trained_transplant(network: Network, source: Network) -> Network:
+    """``network`` whose W_rec starts as ``source``'s trained W_rec (zero diagonal); W_in,
+    W_out and b stay ``network``'s own draw."""
+    _same_size(network, source)
+    return transplanted(network, source.W_rec, {})
+
+
+def _same_size(network: Network, source: Network) -> None:
+    if source.W_rec.shape != network.W_rec.shape:
+        raise ValueError(f"the source network has {source.n_units} units, this one "
+                         f"{network.n_units}: a transplant needs networks of one size")

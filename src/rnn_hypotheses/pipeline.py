@@ -18,8 +18,13 @@ from typing import NoReturn
 import pandas as pd
 
 from . import artifacts
-from .config import network_seed
-from .network import Network, initialise_network
+from .config import network_ids, network_seed
+from .network import (
+    Network,
+    initialise_network,
+    low_rank_transplant,
+    trained_transplant,
+)
 from .tasks import Task, make_task, stage_entry
 
 
@@ -86,8 +91,9 @@ def end_job() -> NoReturn:
 
 
 def network_config(config: dict, task: str, net: str) -> dict:
-    """The config values one network depends on (stored with its artifacts)."""
-    return {
+    """The config values one network depends on (stored with its artifacts); for a task
+    with an ``init`` key also how its initial network is drawn (:func:`initial_draw`)."""
+    record = {
         "task": task,
         "net": net,
         "seed": network_seed(config, net),
@@ -97,6 +103,44 @@ def network_config(config: dict, task: str, net: str) -> dict:
         # networks_per_job decides which jobs train a network, not its weights (model.py)
         "training": {k: v for k, v in config["training"].items() if k != "networks_per_job"},
     }
+    if "init" in config["tasks"][task]:
+        # only where the task has one: every other network's record stays as it was
+        record["init"] = initial_draw(config, task, net)
+    return record
+
+
+def initial_draw(config: dict, task: str, net: str) -> dict:
+    """How the initial network of (task, net) is drawn, from its task's ``init`` key.
+
+    Returns
+    -------
+    dict: ``kind`` (``"like"``, ``"low_rank"`` or ``"trained"``), ``like`` (the task whose
+    random stream draws W_rec, W_in, W_out and b) and its ``input_std``; for a transplant
+    also ``source`` (task), ``source_shift`` and ``source_net``, the network
+    ``(i + source_shift) mod networks_per_task`` of the source task (another seed than
+    net i's own), and for ``low_rank`` the ``rank``. check_config has checked the key.
+    """
+    init = config["tasks"][task]["init"]
+    like = init["like"]
+    draw = {"kind": init.get("transplant", "like"), "like": like,
+            "input_std": config["tasks"][like]["input_std"]}
+    if "transplant" in init:
+        shift = int(init.get("source_shift", 1))
+        nets = network_ids(config)
+        draw.update(source=init["source"], source_shift=shift,
+                    source_net=nets[(nets.index(net) + shift) % len(nets)])
+        if init["transplant"] == "low_rank":
+            draw["rank"] = int(init["rank"])
+    return draw
+
+
+def transplant_source(config: dict, task: str, net: str) -> str | None:
+    """The trained network.npz whose weights the initial network of (task, net) takes,
+    or None where its task has no transplant (an input of its training rule)."""
+    draw = network_config(config, task, net).get("init") or {}
+    if "source" not in draw:
+        return None
+    return f"results/{draw['source']}/{draw['source_net']}/network.npz"
 
 
 def network_task(provenance: dict, entry: dict | None = None) -> Task:
@@ -107,26 +151,76 @@ def network_task(provenance: dict, entry: dict | None = None) -> Task:
     return make_task(provenance["task"], provenance["task_config"] if entry is None else entry)
 
 
-def initial_network(config: dict, task: str, net: str) -> Network:
-    """The untrained network of (task, net), drawn from its seed."""
-    return untrained_network(network_config(config, task, net))
+def initial_network(config: dict, task: str, net: str, source: Network | None = None
+                    ) -> Network:
+    """The untrained network of (task, net), drawn from its seed (and, for a task whose
+    ``init`` transplants, from the trained ``source`` network)."""
+    return untrained_network(network_config(config, task, net), source)
 
 
-def untrained_network(provenance: dict) -> Network:
-    """The untrained network that a :func:`network_config` record describes."""
+def untrained_network(provenance: dict, source: Network | None = None) -> Network:
+    """The untrained network that a :func:`network_config` record describes.
+
+    Without an ``init`` record: the task's own random draw (:func:`initialise_network`).
+    With one (the task's ``init`` key; README, "Structured initial networks"): the draw of
+    its ``like`` task for the same seed, then for a transplant the source network's
+    weights: the rank-r part of its training change added to W_rec (``low_rank``), or its
+    trained W_rec (``trained``). The network's meta records the draw (``init_*``).
+
+    Parameters
+    ----------
+    provenance : dict
+        A :func:`network_config` record.
+    source : Network, optional
+        The trained network of the record's ``init.source`` and ``init.source_net``;
+        required for a transplant.
+
+    Raises
+    ------
+    ValueError
+        A transplant without ``source``, or a source of another task or seed.
+    """
     model, task_cfg = provenance["model"], provenance["task_config"]
-    return initialise_network(
+    draw = provenance.get("init")
+    network = initialise_network(
         task=provenance["task"],
         seed=provenance["seed"],
         n_units=task_cfg["n_units"],
         n_inputs=task_cfg["n_inputs"],
         n_outputs=1,
         g=model["g"],
-        input_std=task_cfg["input_std"],
+        # `like` draws exactly as its task does: with that task's input_std
+        input_std=task_cfg["input_std"] if draw is None else draw["input_std"],
         dt=model["dt_ms"],
         tau=model["tau_ms"],
         sigma=model["sigma"],
+        stream=None if draw is None else draw["like"],
     )
+    if draw is None:
+        return network
+    network.meta.update(init_kind=draw["kind"], init_like=draw["like"])
+    if "source" not in draw:
+        return network
+    where = f"tasks.{provenance['task']}.init"
+    if source is None:
+        raise ValueError(f"{where}: a {draw['kind']} transplant needs the trained network "
+                         f"{draw['source']}/{draw['source_net']}")
+    expected_seed = int(draw["source_net"].removeprefix("net")) + (
+        provenance["seed"] - int(provenance["net"].removeprefix("net")))
+    found = (source.meta.get("task"), source.meta.get("seed"))
+    if found != (draw["source"], expected_seed):
+        raise ValueError(f"{where}: the source network is {found[0]} seed {found[1]}, "
+                         f"expected {draw['source']} seed {expected_seed} "
+                         f"({draw['source_net']})")
+    meta = {"init_source": draw["source"], "init_source_net": draw["source_net"],
+            "init_source_seed": expected_seed, "init_source_shift": draw["source_shift"]}
+    if draw["kind"] == "low_rank":
+        network, _ = low_rank_transplant(network, source, draw["rank"])
+        meta["init_rank"] = draw["rank"]
+    else:
+        network = trained_transplant(network, source)
+    network.meta.update(meta)
+    return network
 
 
 def gather_parquet(paths: Sequence[str | Path], tasks: Sequence[str], nets: Sequence[str],

@@ -4,7 +4,7 @@ import re
 
 from rnn_hypotheses.config import network_ensembles, network_ids, slowpoint_example_task
 from rnn_hypotheses.external import external_networks
-from rnn_hypotheses.pipeline import network_config
+from rnn_hypotheses.pipeline import network_config, transplant_source
 from rnn_hypotheses.resources import job_memory_mb
 from rnn_hypotheses.tasks import configured_tasks, make_task, stage_entry
 
@@ -16,12 +16,19 @@ TASK_KINDS = {name: task.kind for name, task in TASK_OBJECTS.items()}
 # tasks whose kind is a choice between two answers: their networks' topology is labelled
 # (rules/questions.smk) and Figure S4's titles name it
 DECISION_TASKS = [name for name, task in TASK_OBJECTS.items() if task.binary_decision]
+# tasks whose initial network is not their own random draw (a task's `init` key: the draw
+# of another task, or a transplant of trained weights; README, "Structured initial
+# networks"), and those whose init transplants (question 4, rules/questions.smk)
+INIT_TASKS = [name for name, entry in config["tasks"].items() if "init" in entry]
+TRANSPLANT_TASKS = [t for t in INIT_TASKS if "transplant" in config["tasks"][t]["init"]]
 # task -> [family, D] of every task whose kind a complexity sweep varies in D
-# (Task.complexity): between-task claims also compare a family's consecutive dimensions
+# (Task.complexity): between-task claims also compare a family's consecutive dimensions.
+# Not a task with an `init`: its networks start otherwise, so they are no member of a
+# family's growth with D (a multitask network's kind has no complexity).
 TASK_DIMENSIONS = {
     name: list(task.complexity)
     for name, task in TASK_OBJECTS.items()
-    if task.complexity is not None
+    if task.complexity is not None and name not in INIT_TASKS
 }
 NETS = network_ids(config)
 # the networks each training job trains together (training.networks_per_job)
@@ -56,6 +63,10 @@ def alternatives(names):
 # rule-level constraints of the per-network rules: tasks trained here; tasks and labels
 # whose networks have both states
 TRAINED_HERE = alternatives(TASKS)
+# the tasks trained from their own draw (or another task's, `init: {like: ...}`), and those
+# whose initial network takes a trained network's weights (rules/train.smk)
+OWN_DRAW = alternatives([t for t in TASKS if t not in TRANSPLANT_TASKS])
+TRANSPLANTED = alternatives(TRANSPLANT_TASKS)
 BOTH_STATES = alternatives([*TASKS, *EXTERNAL_BOTH_STATES])
 
 
@@ -129,9 +140,23 @@ def ensemble_label(members):
     return f"{members[0]}_{members[-1]}"
 
 
-def ensemble_rule(members):
-    """train_net00_net09: the training rule of one ensemble."""
-    return f"train_{ensemble_label(members)}"
+def ensemble_rule(members, prefix="train"):
+    """train_net00_net09: the training rule of one ensemble (train_transplant_net00_net09
+    for the tasks whose init transplants)."""
+    return f"{prefix}_{ensemble_label(members)}"
+
+
+def transplant_sources(task, nets):
+    """The trained networks whose weights the initial networks of ``nets`` of ``task``
+    take (its init's transplant source, one per network, in order); none without one.
+    An input of the training rules, so the source task trains first."""
+    paths = [transplant_source(config, task, net) for net in nets]
+    return [path for path in paths if path is not None]
+
+
+def ensemble_sources(members):
+    """The sources input of an ensemble's training rule (transplant_sources)."""
+    return lambda wildcards: transplant_sources(wildcards.task, members)
 
 
 def ensemble_provenance(members):

@@ -2,7 +2,9 @@
 # regions per analysed input grow with the input dimension D of a task family (the
 # complexity sweep, config/complexity.yaml), and the sine generators' rotation at their
 # fixed points. Only when some family runs at two dimensions or more; its claims table
-# joins the hypotheses table (rules/report.smk).
+# joins the hypotheses table (rules/report.smk). A task with an `init` key or of kind
+# multitask is in no family (TASK_DIMENSIONS, rules/common.smk): the question tasks merged
+# over the sweep (config/questions.yaml) leave its fits and claims as they are.
 
 COMPLEXITY_SWEEP = any(
     len({d for t, (f, d) in TASK_DIMENSIONS.items() if f == family}) > 1

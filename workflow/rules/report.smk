@@ -14,7 +14,13 @@ from rnn_hypotheses.robustness import (
 # Every claims table of the workflow (results/tables/<name>.parquet), in the order their rows
 # appear under a hypothesis. A new claims table goes here, and its claims' keys go into
 # rnn_hypotheses.hypotheses.CLAIM_HYPOTHESIS (the hypotheses rule refuses unmapped claims).
-CLAIMS_TABLES = ["connectivity_claims", "latent_claims", "slow_point_claims"]
+CLAIMS_TABLES = [
+    "connectivity_claims",
+    "latent_claims",
+    "slow_point_claims",
+    # question 7 (rules/questions.smk): linear models near the stable points
+    "linear_model_claims",
+]
 # the complexity sweep's claims (rules/complexity.smk), where a task family runs at several
 # input dimensions
 if COMPLEXITY_SWEEP:
@@ -22,6 +28,14 @@ if COMPLEXITY_SWEEP:
 # the decision networks' topology (rules/questions.smk), where a task is a binary choice
 if DECISION_TASKS:
     CLAIMS_TABLES.append("topology_claims")
+# structured initial networks (rules/questions.smk)
+if TRANSPLANT_TASKS:
+    CLAIMS_TABLES.append("initialisation_claims")
+# linearised predictive information (rules/questions.smk)
+CLAIMS_TABLES.append("predictive_information_claims")
+# re-use of slow regions (rules/questions.smk)
+if REUSE_PAIRS or REUSE_MULTITASK:
+    CLAIMS_TABLES.append("reuse_claims")
 
 # Robustness reruns (config/robustness.yaml; config.yaml has none, so a plain run has none):
 # {rule set: {variant: config overrides}}. Each variant is this whole workflow again, imported
@@ -142,7 +156,7 @@ for SUBSAMPLE_N in SUBSAMPLES:
         config: SUBSAMPLE_CONFIG
         replace_prefix: SUBSAMPLE_PREFIX
 
-    use rule connectivity_claims, latent_claims, slow_points_table from SUBSAMPLE_MODULE as SUBSAMPLE_RULES*
+    use rule connectivity_claims, latent_claims, slow_points_table, linear_models_summary, predictive_information from SUBSAMPLE_MODULE as SUBSAMPLE_RULES*
 
     if COMPLEXITY_SWEEP:
 
@@ -151,6 +165,14 @@ for SUBSAMPLE_N in SUBSAMPLES:
     if DECISION_TASKS:
 
         use rule topology from SUBSAMPLE_MODULE as SUBSAMPLE_RULES*
+
+    if TRANSPLANT_TASKS:
+
+        use rule initialisation from SUBSAMPLE_MODULE as SUBSAMPLE_RULES*
+
+    if REUSE_PAIRS or REUSE_MULTITASK:
+
+        use rule reuse from SUBSAMPLE_MODULE as SUBSAMPLE_RULES*
 
 
 rule hypotheses:

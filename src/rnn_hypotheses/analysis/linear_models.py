@@ -54,6 +54,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linear_sum_assignment
 
+from ..claims import STATES, ClaimSpec, evaluate_claims
 from ..network import Network
 from ..simulate import simulate
 from .slowpoints import Dynamics
@@ -785,3 +786,105 @@ def analyse_network(network: Network, state: str, *, rates: ArrayLike,
     columns = [f"input{j + 1}" for j in range(inputs.shape[1])]
     return pd.DataFrame(rows, columns=[*LINEAR_MODEL_COLUMNS[:2], *columns,
                                        *LINEAR_MODEL_COLUMNS[2:]])
+
+
+# --- over networks: one number per network, the claims and the summary table ---
+
+NETWORK_STATISTICS = ("jacobian_error", "surrogate_error", "eigenvalue_error",
+                      "valid_radius_relative", "jacobian_valid_radius_relative")
+"""Per-point columns that :func:`network_statistics` takes the median of, per network."""
+
+
+def network_statistics(points: pd.DataFrame) -> pd.DataFrame:
+    """One row per network: the median over its fitted points of each of
+    :data:`NETWORK_STATISTICS`, as ``<column>_<state>``.
+
+    Parameters
+    ----------
+    points : DataFrame
+        :func:`analyse_network`'s rows of every network and state, with ``task``, ``net``
+        and ``state``. Points no trial settled at (``n_trials`` 0) have no fit and are
+        left out.
+
+    Returns
+    -------
+    DataFrame
+        ``task``, ``net``, ``<statistic>_<state>``, ``n_fitted_<state>`` (points with a
+        fit) and ``fitted_<state>`` (at least one: the network's statistics exist), for
+        each state of :data:`STATES`.
+    """
+    fitted = points[np.isfinite(points["jacobian_error"].to_numpy(dtype=float))]
+    keys = points[["task", "net"]].drop_duplicates().sort_values(["task", "net"])
+    table = keys.reset_index(drop=True)
+    for state in STATES:
+        part = fitted[fitted["state"] == state]
+        medians = part.groupby(["task", "net"])[list(NETWORK_STATISTICS)].median()
+        counts = part.groupby(["task", "net"]).size().rename(f"n_fitted_{state}")
+        medians.columns = [f"{c}_{state}" for c in medians.columns]
+        table = table.merge(medians.reset_index(), on=["task", "net"], how="left")
+        table = table.merge(counts.reset_index(), on=["task", "net"], how="left")
+        table[f"n_fitted_{state}"] = table[f"n_fitted_{state}"].fillna(0).astype(int)
+        table[f"fitted_{state}"] = table[f"n_fitted_{state}"] > 0
+    return table
+
+
+_NO_FIT = "no trial settled at a stable fixed point, so no linear model was fitted"
+LINEAR_MODEL_CLAIMS = (
+    ClaimSpec("linear_model_departs", "the linear model fitted near the stable points departs "
+              "from the Jacobian's map beyond sampling error", "6 (Q7)",
+              "error of the fitted map against the Jacobian's, minus that of the same fit to "
+              "the network linearised at the point (relative to |dt J|; median over the "
+              "network's points), {state}", "jacobian_error_{state}",
+              other="surrogate_error_{state}", kind="paired", states=STATES,
+              measurable="fitted_{state}", unmeasurable_reason=_NO_FIT,
+              equivalence="equivalence_margin"),
+    ClaimSpec("linear_model_reach", "the Jacobian's map holds beyond the noise's typical "
+              "distance from the stable points (it predicts the horizon within the error "
+              "threshold there)",
+              "6 (Q7)", "distance from the point up to which the Jacobian's map predicts the "
+              "horizon within the threshold, in typical distances of the noisy trials from "
+              "the point (median over the network's points), vs 1, {state}",
+              "jacobian_valid_radius_relative_{state}", kind="one_sample", reference=1.0,
+              states=STATES, measurable="fitted_{state}", unmeasurable_reason=_NO_FIT),
+)
+"""Question 7's claims, per task and state. The first asks whether the ReLU kinks the noise
+crosses change the slope a least-squares fit finds; "equivalent" (the two errors within
+``equivalence_margin`` of each other) says the fitted model is the Jacobian's map. The
+second asks whether the linear picture holds beyond the fluctuations the noise alone
+causes (1 typical distance)."""
+
+
+def linear_model_claims(per_network: pd.DataFrame, *, equivalence_margin: float,
+                        n_boot: int = 10_000, seed: int = 0) -> pd.DataFrame:
+    """The claims of :data:`LINEAR_MODEL_CLAIMS` on :func:`network_statistics`' table,
+    one row per claim, task and state (verdicts unadjusted).
+
+    ``equivalence_margin`` is in the errors' unit (relative to ``|dt J|``).
+    """
+    return evaluate_claims(LINEAR_MODEL_CLAIMS, per_network,
+                           thresholds={"equivalence_margin": float(equivalence_margin)},
+                           n_boot=n_boot, seed=seed)
+
+
+SUMMARY_STATISTICS = (*NETWORK_STATISTICS, "slowest_rate_fit", "slowest_rate_jacobian",
+                      "slowest_rate_full", "valid_radius", "jacobian_valid_radius",
+                      "flipped_units")
+
+
+def linear_model_summary(points: pd.DataFrame) -> pd.DataFrame:
+    """Per task and state: networks, stable points and fitted points, and the median over
+    fitted points of :data:`SUMMARY_STATISTICS` (rates in 1/s, radii in rate units or, for
+    ``*_relative``, typical distances), with the share of fitted points whose two errors
+    are within 0.02 of each other."""
+    rows = []
+    for (task, state), part in points.groupby(["task", "state"], sort=True):
+        fitted = part[np.isfinite(part["jacobian_error"].to_numpy(dtype=float))]
+        gap = np.abs(fitted["jacobian_error"] - fitted["surrogate_error"])
+        rows.append({
+            "task": task, "state": state, "networks": part["net"].nunique(),
+            "stable_points": len(part), "fitted_points": len(fitted),
+            **{c: float(fitted[c].median()) if len(fitted) else np.nan
+               for c in SUMMARY_STATISTICS},
+            "share_errors_within_0.02": float(np.mean(gap <= 0.02)) if len(fitted) else np.nan,
+        })
+    return pd.DataFrame(rows)

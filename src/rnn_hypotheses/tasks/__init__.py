@@ -16,17 +16,20 @@ from .distance import Distance
 from .farther import Farther
 from .frequency import Frequency
 from .frequency_comparison import FrequencyComparison
+from .multitask import Multitask, resolve_subtasks
 from .perception import Perception
 from .sine_generator import SineGenerator
 
 __all__ = ["KINDS", "Decision", "Distance", "Farther", "Frequency", "FrequencyComparison",
-           "Perception", "SimulationTrials", "SineGenerator", "Task", "TaskConfigError",
-           "TrialBatch", "configured_tasks", "make_task", "n_steps", "task_kinds",
-           "stage_entry"]
+           "Multitask", "Perception", "SimulationTrials", "SineGenerator", "Task",
+           "TaskConfigError", "TrialBatch", "configured_tasks", "make_task", "n_steps",
+           "resolve_subtasks", "task_kinds", "stage_entry"]
 
-# The report's two kinds, then the five of its future work (section 6).
+# The report's two kinds, then the five of its future work (section 6), then one network
+# trained on several of them (question 1 of section 6).
 KINDS: dict[str, type[Task]] = {cls.kind: cls for cls in (
-    Perception, Decision, Distance, Farther, Frequency, FrequencyComparison, SineGenerator)}
+    Perception, Decision, Distance, Farther, Frequency, FrequencyComparison, SineGenerator,
+    Multitask)}
 
 
 def make_task(name: str, entry: Mapping[str, Any]) -> Task:
