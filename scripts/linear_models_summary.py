@@ -29,13 +29,15 @@ parts = [artifacts.read_parquet(path, columns).assign(task=task, net=net, state=
          for path, task, net, state in zip(snakemake.input, params.tasks, params.nets,
                                            params.states, strict=True)]
 points = pd.concat(parts, ignore_index=True)
-summary = linear_model_summary(points)
+# every network analysed, those without a fitted point included (their claims: not measurable)
+networks = pd.DataFrame({"task": params.tasks, "net": params.nets, "state": params.states})
+summary = linear_model_summary(points, networks)
 for row in summary.itertuples():
     log(f"{row.task} {row.state}: {row.fitted_points} of {row.stable_points} stable points "
         f"fitted in {row.networks} networks; error {row.jacobian_error:.3g} against the "
         f"Jacobian (sampling alone {row.surrogate_error:.3g}); valid to "
         f"{row.jacobian_valid_radius_relative:.3g} typical distances")
-per_network = network_statistics(points)
+per_network = network_statistics(points, networks)
 claims = adjust_claims(
     linear_model_claims(per_network, equivalence_margin=params.claims["equivalence_margin"]),
     "claims table linear_model_claims")

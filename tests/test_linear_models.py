@@ -387,3 +387,21 @@ def test_summary_counts_points_and_the_share_of_matching_errors():
     assert row["jacobian_valid_radius_relative"] == pytest.approx(3.0)
     # |0.10 - 0.09| and |0.30 - 0.305| are within 0.02; |0.20 - 0.10| is not
     assert row["share_errors_within_0.02"] == pytest.approx(2 / 3)
+
+
+def test_a_task_without_rows_keeps_its_networks_as_not_measurable():
+    # farther-like networks: no held trial at any analysed input, so no rows at all
+    fitted = [point_rows("decision", f"net{i:02d}", state, [0.08], [0.08], [3.0])
+              for i in range(10) for state in ("untrained", "trained")]
+    points = pd.concat(fitted, ignore_index=True)
+    networks = pd.DataFrame([{"task": task, "net": f"net{i:02d}", "state": state}
+                             for task in ("decision", "farther") for i in range(10)
+                             for state in ("untrained", "trained")])
+    table = network_statistics(points, networks)
+    assert len(table) == 20 and not table.loc[table["task"] == "farther", "fitted_trained"].any()
+    claims = linear_model_claims(table, equivalence_margin=0.02, n_boot=500)
+    farther = claims[claims["task"] == "farther"]
+    assert len(farther) == 4 and set(farther["verdict"]) == {"not measurable"}
+    summary = linear_model_summary(points, networks).set_index(["task", "state"])
+    assert summary.loc[("farther", "trained"), "networks"] == 10
+    assert summary.loc[("farther", "trained"), "fitted_points"] == 0

@@ -795,7 +795,8 @@ NETWORK_STATISTICS = ("jacobian_error", "surrogate_error", "eigenvalue_error",
 """Per-point columns that :func:`network_statistics` takes the median of, per network."""
 
 
-def network_statistics(points: pd.DataFrame) -> pd.DataFrame:
+def network_statistics(points: pd.DataFrame, networks: pd.DataFrame | None = None
+                       ) -> pd.DataFrame:
     """One row per network: the median over its fitted points of each of
     :data:`NETWORK_STATISTICS`, as ``<column>_<state>``.
 
@@ -805,6 +806,10 @@ def network_statistics(points: pd.DataFrame) -> pd.DataFrame:
         :func:`analyse_network`'s rows of every network and state, with ``task``, ``net``
         and ``state``. Points no trial settled at (``n_trials`` 0) have no fit and are
         left out.
+    networks : DataFrame, optional
+        ``task`` and ``net`` of every network analysed, so that a network without rows
+        (no held trial at any analysed input) has its row, not fitted. Default: the
+        networks of ``points``.
 
     Returns
     -------
@@ -814,7 +819,8 @@ def network_statistics(points: pd.DataFrame) -> pd.DataFrame:
         each state of :data:`STATES`.
     """
     fitted = points[np.isfinite(points["jacobian_error"].to_numpy(dtype=float))]
-    keys = points[["task", "net"]].drop_duplicates().sort_values(["task", "net"])
+    keys = (points if networks is None else networks)[["task", "net"]]
+    keys = keys.drop_duplicates().sort_values(["task", "net"])
     table = keys.reset_index(drop=True)
     for state in STATES:
         part = fitted[fitted["state"] == state]
@@ -828,7 +834,9 @@ def network_statistics(points: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-_NO_FIT = "no trial settled at a stable fixed point, so no linear model was fitted"
+_NO_FIT = ("no held trial of the simulations settled at a stable fixed point of an analysed "
+           "input, so no linear model was fitted (a kind whose analysed inputs are not its "
+           "held conditions, e.g. farther's random draws, has none)")
 LINEAR_MODEL_CLAIMS = (
     ClaimSpec("linear_model_departs", "the linear model fitted near the stable points departs "
               "from the Jacobian's map beyond sampling error", "6 (Q7)",
@@ -871,17 +879,22 @@ SUMMARY_STATISTICS = (*NETWORK_STATISTICS, "slowest_rate_fit", "slowest_rate_jac
                       "flipped_units")
 
 
-def linear_model_summary(points: pd.DataFrame) -> pd.DataFrame:
+def linear_model_summary(points: pd.DataFrame, networks: pd.DataFrame | None = None
+                         ) -> pd.DataFrame:
     """Per task and state: networks, stable points and fitted points, and the median over
     fitted points of :data:`SUMMARY_STATISTICS` (rates in 1/s, radii in rate units or, for
     ``*_relative``, typical distances), with the share of fitted points whose two errors
-    are within 0.02 of each other."""
+    are within 0.02 of each other. ``networks`` (``task``, ``net``, ``state`` of every
+    network analysed) gives a task without rows its row of zero points."""
+    if networks is None:
+        networks = points[["task", "net", "state"]]
     rows = []
-    for (task, state), part in points.groupby(["task", "state"], sort=True):
+    for (task, state), nets in networks.groupby(["task", "state"], sort=True):
+        part = points[(points["task"] == task) & (points["state"] == state)]
         fitted = part[np.isfinite(part["jacobian_error"].to_numpy(dtype=float))]
         gap = np.abs(fitted["jacobian_error"] - fitted["surrogate_error"])
         rows.append({
-            "task": task, "state": state, "networks": part["net"].nunique(),
+            "task": task, "state": state, "networks": nets["net"].nunique(),
             "stable_points": len(part), "fitted_points": len(fitted),
             **{c: float(fitted[c].median()) if len(fitted) else np.nan
                for c in SUMMARY_STATISTICS},
