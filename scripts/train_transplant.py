@@ -3,7 +3,9 @@ network's weights (rules train_transplant and train_transplant_<first>_<last>).
 
 scripts/train.py's job, but each initial network takes one trained network of the source
 task, the rule's ``sources`` input, one per network in order
-(rnn_hypotheses.pipeline.untrained_network and transplant_source).
+(rnn_hypotheses.pipeline.untrained_network and transplant_source). The training and write-out
+repeat scripts/train.py's on purpose: a script's code is one of Snakemake's rerun triggers, so
+moving them out of that script would retrain every network of every existing results folder.
 """
 
 from pathlib import Path
