@@ -276,6 +276,21 @@ def test_initialisation_table_pairs_each_network_with_its_seed():
         paired_with_baseline(table[~((table["task"] == "b") & (table["net"] == "net03"))])
 
 
+def test_two_structured_tasks_pair_with_one_baseline():
+    # config/questions.yaml: farther2_low_rank and farther2_trained both against farther2
+    table = _synthetic(-300.0, 1.0)
+    second = table[table["task"] == "s"].assign(task="t", steps=lambda t: t["steps"] + 500)
+    both = pd.concat([table, second], ignore_index=True)
+    paired = paired_with_baseline(both)
+    assert len(paired) == 24 and set(paired["task"]) == {"s", "t"}
+    gap = (paired["steps"] - paired["baseline_steps"]).to_numpy()
+    assert np.array_equal(np.sort(gap), np.sort(np.concatenate(
+        [-300 + np.arange(12), 200 + np.arange(12)])))
+    verdicts = initialisation_claims(both, n_boot=500).set_index(["task", "key"])["verdict"]
+    assert verdicts[("s", "init_fewer_steps")] == "supported"
+    assert verdicts[("t", "init_fewer_steps")] == "reversed"
+
+
 @pytest.mark.parametrize("step_change, stable_change, steps_verdict, stable_verdict", [
     (-300.0, 1.0, "supported", "supported"),      # faster, and the structure was there
     (+300.0, -0.5, "reversed", "reversed"),       # slower, fewer stable points

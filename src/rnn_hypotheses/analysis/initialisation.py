@@ -136,12 +136,13 @@ def paired_with_baseline(table: pd.DataFrame) -> pd.DataFrame:
     ValueError
         When a structured network has no baseline network of its name.
     """
+    # several structured tasks may share one baseline: each of their networks pairs with it
     structured = table[table["baseline_task"] != ""]
     columns = ["steps", "reached_loss_target", "final_loss", "stable_init", "stable_trained"]
     baseline = table[["task", "net", *columns]].rename(
         columns={"task": "baseline_task", **{c: f"baseline_{c}" for c in columns}})
     paired = structured.merge(baseline, on=["baseline_task", "net"], how="left",
-                              validate="one_to_one", indicator=True)
+                              validate="many_to_one", indicator=True)
     missing = paired[paired["_merge"] != "both"]
     if len(missing):
         row = missing.iloc[0]
