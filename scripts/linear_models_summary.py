@@ -31,7 +31,8 @@ parts = [artifacts.read_parquet(path, columns).assign(task=task, net=net, state=
 points = pd.concat(parts, ignore_index=True)
 # every network analysed, those without a fitted point included (their claims: not measurable)
 networks = pd.DataFrame({"task": params.tasks, "net": params.nets, "state": params.states})
-summary = linear_model_summary(points, networks)
+margin = params.claims["equivalence_margin"]
+summary = linear_model_summary(points, networks, equivalence_margin=margin)
 for row in summary.itertuples():
     log(f"{row.task} {row.state}: {row.fitted_points} of {row.stable_points} stable points "
         f"fitted in {row.networks} networks; error {row.jacobian_error:.3g} against the "
@@ -39,7 +40,7 @@ for row in summary.itertuples():
         f"{row.jacobian_valid_radius_relative:.3g} typical distances")
 per_network = network_statistics(points, networks)
 claims = adjust_claims(
-    linear_model_claims(per_network, equivalence_margin=params.claims["equivalence_margin"]),
+    linear_model_claims(per_network, equivalence_margin=margin),
     "claims table linear_model_claims")
 for row in claims.itertuples():
     log(f"{row.verdict:>15}  {row.claim}  (mean {row.mean:.3g}, p {row.p_value:.3g})")

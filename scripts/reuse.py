@@ -8,6 +8,7 @@ Multitask networks (questions.reuse.multitask): each network's points under each
 labelled shared, moved or disjoint (rnn_hypotheses.analysis.reuse).
 """
 
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -41,6 +42,8 @@ points = {(t, n, s): path for (t, n, s), path in zip(
     strict=True)}
 
 
+# a task in several pairs is read once
+@cache
 def pair_network(task: str, net: str) -> dict:
     """What pair_table needs of one network: its points trained and at initialisation, and
     its recurrent weights before and after training."""

@@ -386,7 +386,7 @@ def test_summary_counts_points_and_the_share_of_matching_errors():
     assert row["jacobian_error"] == pytest.approx(0.2)
     assert row["jacobian_valid_radius_relative"] == pytest.approx(3.0)
     # |0.10 - 0.09| and |0.30 - 0.305| are within 0.02; |0.20 - 0.10| is not
-    assert row["share_errors_within_0.02"] == pytest.approx(2 / 3)
+    assert row["share_within_margin"] == pytest.approx(2 / 3)
 
 
 def test_a_task_without_rows_keeps_its_networks_as_not_measurable():

@@ -121,7 +121,7 @@ def transplanted(network: Network, W_rec: np.ndarray, meta: dict) -> Network:
                    network.dt, network.tau, network.sigma, {**network.meta, **meta})
 
 
-def low_rank_transplant(network: Network, source: Network, rank: int) -> tuple[Network, dict]:
+def low_rank_transplant(network: Network, source: Network, rank: int) -> Network:
     """``network`` plus the rank-``rank`` part of ``source``'s training change.
 
     W_rec_init becomes ``W_random + [dW]_r`` with its diagonal set to zero, where
@@ -140,9 +140,9 @@ def low_rank_transplant(network: Network, source: Network, rank: int) -> tuple[N
 
     Returns
     -------
-    (network, record): the transplanted network, and scalars describing the transplant
-    (``init_dW_norm``: ||[dW]_r||_F; ``init_dW_share``: the share of ||dW||_F^2 it holds),
-    also added to its meta.
+    Network
+        The transplanted network; its meta records ``init_dW_norm`` (||[dW]_r||_F) and
+        ``init_dW_share`` (the share of ||dW||_F^2 it holds).
     """
     from .analysis.connectivity import truncate_rank  # SciPy's import only where needed
 
@@ -154,7 +154,7 @@ def low_rank_transplant(network: Network, source: Network, rank: int) -> tuple[N
     total = float(np.sum(dW**2))
     record = {"init_dW_norm": float(np.linalg.norm(part)),
               "init_dW_share": float(np.sum(part**2) / total) if total > 0 else float("nan")}
-    return transplanted(network, np.asarray(network.W_rec, np.float64) + part, record), record
+    return transplanted(network, np.asarray(network.W_rec, np.float64) + part, record)
 
 
 def trained_transplant(network: Network, source: Network) -> Network:

@@ -137,7 +137,9 @@ def initial_draw(config: dict, task: str, net: str) -> dict:
 def transplant_source(config: dict, task: str, net: str) -> str | None:
     """The trained network.npz whose weights the initial network of (task, net) takes,
     or None where its task has no transplant (an input of its training rule)."""
-    draw = network_config(config, task, net).get("init") or {}
+    if "transplant" not in (config["tasks"][task].get("init") or {}):
+        return None
+    draw = network_config(config, task, net)["init"]
     if "source" not in draw:
         return None
     return f"results/{draw['source']}/{draw['source_net']}/network.npz"
@@ -215,7 +217,7 @@ def untrained_network(provenance: dict, source: Network | None = None) -> Networ
     meta = {"init_source": draw["source"], "init_source_net": draw["source_net"],
             "init_source_seed": expected_seed, "init_source_shift": draw["source_shift"]}
     if draw["kind"] == "low_rank":
-        network, _ = low_rank_transplant(network, source, draw["rank"])
+        network = low_rank_transplant(network, source, draw["rank"])
         meta["init_rank"] = draw["rank"]
     else:
         network = trained_transplant(network, source)

@@ -879,12 +879,13 @@ SUMMARY_STATISTICS = (*NETWORK_STATISTICS, "slowest_rate_fit", "slowest_rate_jac
                       "flipped_units")
 
 
-def linear_model_summary(points: pd.DataFrame, networks: pd.DataFrame | None = None
-                         ) -> pd.DataFrame:
+def linear_model_summary(points: pd.DataFrame, networks: pd.DataFrame | None = None, *,
+                         equivalence_margin: float = 0.02) -> pd.DataFrame:
     """Per task and state: networks, stable points and fitted points, and the median over
     fitted points of :data:`SUMMARY_STATISTICS` (rates in 1/s, radii in rate units or, for
     ``*_relative``, typical distances), with the share of fitted points whose two errors
-    are within 0.02 of each other. ``networks`` (``task``, ``net``, ``state`` of every
+    are within ``equivalence_margin`` of each other (``share_within_margin``; the claims'
+    margin). ``networks`` (``task``, ``net``, ``state`` of every
     network analysed) gives a task without rows its row of zero points."""
     if networks is None:
         networks = points[["task", "net", "state"]]
@@ -898,6 +899,7 @@ def linear_model_summary(points: pd.DataFrame, networks: pd.DataFrame | None = N
             "stable_points": len(part), "fitted_points": len(fitted),
             **{c: float(fitted[c].median()) if len(fitted) else np.nan
                for c in SUMMARY_STATISTICS},
-            "share_errors_within_0.02": float(np.mean(gap <= 0.02)) if len(fitted) else np.nan,
+            "share_within_margin": (float(np.mean(gap <= equivalence_margin))
+                                    if len(fitted) else np.nan),
         })
     return pd.DataFrame(rows)

@@ -59,6 +59,8 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.linalg import expm, solve_continuous_lyapunov
 
+from .slowpoints.dynamics import linearised_jacobian
+
 __all__ = [
     "INFORMATION_CLAIM_KEYS",
     "NOISES",
@@ -67,7 +69,6 @@ __all__ = [
     "information_claims",
     "lag_covariance",
     "network_information",
-    "network_jacobian",
     "network_values",
     "ordering_claim",
     "point_information",
@@ -212,23 +213,6 @@ def predictive_information(J: ArrayLike, lag: float, Q: ArrayLike | None = None)
 # ----------------------------------------------------------------------------- one network
 
 
-def network_jacobian(W_rec: ArrayLike, pattern: ArrayLike, tau: float) -> NDArray[np.float64]:
-    """``J = (-I + D W_rec) / tau`` (1/ms), ``D = diag(pattern)``, as the slow-point stage
-    builds it (:meth:`.slowpoints.Dynamics.jacobian`).
-
-    Parameters
-    ----------
-    W_rec : array, shape (N, N)
-    pattern : array of bool, shape (N,)
-        Units active at the point (pre-activation > 0).
-    tau : float
-        ms.
-    """
-    W = np.asarray(W_rec, dtype=float)
-    d = np.asarray(pattern, dtype=bool)
-    return (d[:, None] * W - np.eye(W.shape[0])) / float(tau)
-
-
 def point_information(W_rec: ArrayLike, pattern: ArrayLike, tau: float, lag: float,
                       noise: Noise = "preactivation") -> dict[str, float]:
     """Predictive information of the network linearised at one point.
@@ -262,7 +246,7 @@ def point_information(W_rec: ArrayLike, pattern: ArrayLike, tau: float, lag: flo
         rate = max(_slowest_rate(J) if active.size else -np.inf, -1.0 / float(tau))
         information = predictive_information(J, lag) if active.size else 0.0
     else:
-        J = network_jacobian(W, d, tau)
+        J = linearised_jacobian(W, d, tau)
         rate = _slowest_rate(J)
         information = predictive_information(J, lag)
     return {"information": float(information), "slowest_rate": rate * PER_SECOND,

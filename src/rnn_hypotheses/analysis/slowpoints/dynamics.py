@@ -70,8 +70,7 @@ class Dynamics:
     def jacobian(self, r: np.ndarray, u: np.ndarray | None = None) -> np.ndarray:
         """``J[..., k, i] = dF_k / dr_i = (-delta_ki + [m_k > 0] W_rec[k, i]) / tau``,
         shape (..., N, N), in 1/ms."""
-        active = self.preactivation(r, u) > 0
-        return (active[..., :, None] * self.W_rec - np.eye(self.n_units)) / self.tau
+        return linearised_jacobian(self.W_rec, self.preactivation(r, u) > 0, self.tau)
 
     def kinetic_energy(self, r: np.ndarray, u: np.ndarray | None = None) -> np.ndarray:
         """``q = |F(r)|^2 / 2``, shape (...), in 1/ms^2."""
@@ -90,3 +89,11 @@ class Dynamics:
         """``J^T J``, shape (..., N, N): symmetric positive semi-definite, 1/ms^2."""
         J = self.jacobian(r, u)
         return np.swapaxes(J, -1, -2) @ J
+
+
+def linearised_jacobian(W_rec: np.ndarray, active: np.ndarray, tau: float) -> np.ndarray:
+    """``J = (-I + D W_rec) / tau`` in 1/ms, ``D = diag(active)``: the Jacobian of the
+    rate dynamics where the units ``active`` (bool, shape (..., N)) have a positive
+    pre-activation; shape (..., N, N)."""
+    active = np.asarray(active, dtype=bool)
+    return (active[..., :, None] * W_rec - np.eye(W_rec.shape[-1])) / tau
