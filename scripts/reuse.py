@@ -11,6 +11,7 @@ labelled shared, moved or disjoint (rnn_hypotheses.analysis.reuse).
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from rnn_hypotheses import artifacts
@@ -75,19 +76,28 @@ for task_name in params.multitask:
     task = make_task(task_name, params.task_configs[task_name])
     names = task.subtask_names
     for net in nets:
-        found, at = slow_point_set(artifacts.read_npz(next(multitask_paths), POINT_ARRAYS))
-        for row in context_comparison(found, task.context_of(at), criteria):
+        compared = {}
+        for state in states:
+            found, at = slow_point_set(artifacts.read_npz(next(multitask_paths), POINT_ARRAYS))
+            compared[state] = {(r["context_first"], r["context_second"]): r
+                               for r in context_comparison(found, task.context_of(at), criteria)}
+        for pair, row in compared["trained"].items():
+            # the initial network under the two contexts: what training made of them
+            initial = compared.get("untrained", {}).get(pair, {})
             multitask_rows.append({
                 "task": task_name, "net": net,
                 "contexts": f"{names[row['context_first']]} vs {names[row['context_second']]}",
-                **row})
+                **row,
+                **{f"{key}_initial": initial.get(key, np.nan)
+                   for key in ("overlap", "distance_ratio", "label")}})
             log(f"{task_name}/{net} {multitask_rows[-1]['contexts']}: {row['label']} (overlap "
                 f"{row['overlap']:.3g}, distance {row['distance_ratio']:.3g} x spread, "
-                f"{row['n_points_first']} and {row['n_points_second']} points)")
+                f"{row['n_points_first']} and {row['n_points_second']} points; initially "
+                f"{initial.get('label', 'not found')})")
 multitask = pd.DataFrame(multitask_rows, columns=[
     "task", "net", "contexts", "context_first", "context_second", "n_points_first",
     "n_points_second", "overlap", "angle", "nearest_distance", "spread", "distance_ratio",
-    "centre_shift", "label"])
+    "centre_shift", "label", "overlap_initial", "distance_ratio_initial", "label_initial"])
 counts = multitask_counts(multitask)
 for row in counts.to_dict("records"):
     log(f"{row['task']} ({row['contexts']}): {row['networks']} networks, {row['shared']} "

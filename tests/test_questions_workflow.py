@@ -218,13 +218,18 @@ def test_reuse_multitask_labels_follow_the_criteria(questions, smoke_config):
     assert set(multitask["contexts"]) == {"decision vs farther1"}
     assert (multitask[["n_points_first", "n_points_second"]] >= 3).all(axis=None)
     for row in multitask.itertuples():
-        assert 0 <= row.overlap <= 1 + 1e-12
-        if row.distance_ratio <= criteria["shared_distance"]:
-            assert row.label == "shared"
-        elif row.overlap >= criteria["same_subspace"]:
-            assert row.label == "moved"
-        else:
-            assert row.label == "disjoint"
+        # the trained network's label, and the initial network's (its baseline), each by
+        # the same criteria
+        for overlap, ratio, label in ((row.overlap, row.distance_ratio, row.label),
+                                      (row.overlap_initial, row.distance_ratio_initial,
+                                       row.label_initial)):
+            assert 0 <= overlap <= 1 + 1e-12
+            if ratio <= criteria["shared_distance"]:
+                assert label == "shared"
+            elif overlap >= criteria["same_subspace"]:
+                assert label == "moved"
+            else:
+                assert label == "disjoint"
     counts = artifacts.read_parquet(questions / "tables/reuse_multitask_counts.parquet")
     assert counts["networks"].tolist() == [len(NETS)]
     labels = ["shared", "moved", "disjoint", "not measurable"]

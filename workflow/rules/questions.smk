@@ -253,7 +253,13 @@ if REUSE_PAIRS or REUSE_MULTITASK:
                 for n in NETS
                 for s in STATES
             ],
-            multitask=[f"results/{t}/{n}/slowpoints_trained.npz" for t in REUSE_MULTITASK for n in NETS],
+            # network by network, state by state: the initial network is the baseline
+            multitask=[
+                f"results/{t}/{n}/slowpoints_{s}.npz"
+                for t in REUSE_MULTITASK
+                for n in NETS
+                for s in STATES
+            ],
         output:
             table("reuse"),
             table("reuse_multitask"),
