@@ -83,7 +83,7 @@ for task_name in params.multitask:
                                for r in context_comparison(found, task.context_of(at), criteria)}
         for pair, row in compared["trained"].items():
             # the initial network under the two contexts: what training made of them
-            initial = compared.get("untrained", {}).get(pair, {})
+            initial = compared["untrained"].get(pair, {})
             multitask_rows.append({
                 "task": task_name, "net": net,
                 "contexts": f"{names[row['context_first']]} vs {names[row['context_second']]}",

@@ -139,9 +139,7 @@ def transplant_source(config: dict, task: str, net: str) -> str | None:
     or None where its task has no transplant (an input of its training rule)."""
     if "transplant" not in (config["tasks"][task].get("init") or {}):
         return None
-    draw = network_config(config, task, net)["init"]
-    if "source" not in draw:
-        return None
+    draw = initial_draw(config, task, net)
     return f"results/{draw['source']}/{draw['source_net']}/network.npz"
 
 

@@ -94,6 +94,12 @@ def per_network(pattern, tasks=None):
     return [pattern.format(task=t, net=n) for t in (tasks or TASKS) for n in NETS]
 
 
+def slowpoint_arrays(tasks):
+    """Every network's slowpoints_{state}.npz, task by task, network by network, state by
+    state (the order scripts/reuse.py reads them in)."""
+    return [f"results/{t}/{n}/slowpoints_{s}.npz" for t in tasks for n in NETS for s in STATES]
+
+
 def figure(name):
     """The pdf and png of one figure."""
     return [f"results/figures/{name}.pdf", f"results/figures/{name}.png"]

@@ -239,6 +239,7 @@ REUSE_MULTITASK = [t for t in REUSE.get("multitask_networks", []) if t in TASKS]
 # the tasks of the pairs, each once, in the order of the pairs
 REUSE_PAIR_TASKS = list(dict.fromkeys(t for pair in REUSE_PAIRS for t in pair))
 
+
 if REUSE_PAIRS or REUSE_MULTITASK:
 
     rule reuse:
@@ -247,19 +248,9 @@ if REUSE_PAIRS or REUSE_MULTITASK:
             networks=per_network("results/{task}/{net}/network.npz", REUSE_PAIR_TASKS)
             if REUSE_PAIR_TASKS
             else [],
-            points=[
-                f"results/{t}/{n}/slowpoints_{s}.npz"
-                for t in REUSE_PAIR_TASKS
-                for n in NETS
-                for s in STATES
-            ],
-            # network by network, state by state: the initial network is the baseline
-            multitask=[
-                f"results/{t}/{n}/slowpoints_{s}.npz"
-                for t in REUSE_MULTITASK
-                for n in NETS
-                for s in STATES
-            ],
+            points=slowpoint_arrays(REUSE_PAIR_TASKS),
+            # both states: the initial network is the multitask comparison's baseline
+            multitask=slowpoint_arrays(REUSE_MULTITASK),
         output:
             table("reuse"),
             table("reuse_multitask"),
