@@ -123,6 +123,64 @@ def time_reference(python: Path, data, repeats: int, threads: int, env: dict) ->
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
+def network_window_covariance():
+    """The unrectified window covariance of a random 256-unit network's stationary
+    activity: the network, inputs and sizes of ``benchmarks/stage_growth.py``'s DCA
+    fit (20 held trials, their last 150 steps), as the latent stage fits them."""
+    import numpy as np
+
+    from rnn_hypotheses.analysis.dca import block_toeplitz, cross_covariances
+    from rnn_hypotheses.analysis.latent import active_units
+    from rnn_hypotheses.network import initialise_network
+    from rnn_hypotheses.simulate import simulate as simulate_network
+
+    net = initialise_network(task="decision", seed=1, n_units=UNITS, n_inputs=2, n_outputs=1,
+                             g=1.0, input_std=0.5, dt=10.0, tau=100.0, sigma=0.01)
+    inputs = np.broadcast_to(np.random.default_rng(UNITS).uniform(0.2, 1.0, (1, 20, 2)),
+                             (250, 20, 2))
+    rates, _ = simulate_network(net, inputs, noise_seed=3)
+    stationary = rates[-150:]
+    active = stationary[..., active_units(stationary, 1e-8, min_units=D)]
+    return block_toeplitz(cross_covariances(active, T, rectify=False))
+
+
+def time_smallest_eigenvalue(data, repeats: int) -> None:
+    """Lanczos (with its dense fallback) against the dense solver alone.
+
+    Two indefinite window covariances: a random network's, like those the latent stage
+    shifts, where the most negative eigenvalue lies apart from the rest; and the linear
+    system's with two trials, fewer windows than dimensions, whose bottom eigenvalues
+    crowd together, so Lanczos gives up after its restarts and the dense solver decides.
+    Printed: both times, their ratio and the values' agreement.
+    """
+    import numpy as np
+    import scipy.linalg
+
+    from rnn_hypotheses.analysis.dca import block_toeplitz, cross_covariances, smallest_eigenvalue
+
+    cases = {
+        "random network": network_window_covariance(),
+        "linear system, 2 trials": block_toeplitz(
+            cross_covariances(data[:, :2], T, rectify=False)),
+    }
+    for name, window_cov in cases.items():
+        lanczos_times, dense_times = [], []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            lanczos = smallest_eigenvalue(window_cov)
+            lanczos_times.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            dense = scipy.linalg.eigh(window_cov, eigvals_only=True, subset_by_index=[0, 0])[0]
+            dense_times.append(time.perf_counter() - start)
+        print(
+            f"smallest eigenvalue, {name} ({len(window_cov)} rows): smallest_eigenvalue "
+            f"{min(lanczos_times):.3f} s, dense {min(dense_times):.3f} s (ratio "
+            f"{min(dense_times) / min(lanczos_times):.2f}); values {lanczos:.6g} and "
+            f"{dense:.6g}, relative difference {abs(lanczos - dense) / abs(dense):.1e}"
+            + ("" if np.isclose(lanczos, dense, rtol=1e-9, atol=0) else "  DISAGREE")
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -161,6 +219,8 @@ def main() -> None:
         cross_covs = cross_covariances(data, T)
         cov_times.append(time.perf_counter() - start)
     t_cov = min(cov_times)
+
+    time_smallest_eigenvalue(data, args.repeats)
 
     ours_times, ours = time_project(data, args.repeats, tol=None)
     like_times, like = time_project(data, args.repeats, tol=REFERENCE_TOL)

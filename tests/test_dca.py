@@ -11,15 +11,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.linalg
 
+from rnn_hypotheses.analysis import dca
 from rnn_hypotheses.analysis.dca import (
     DynamicalComponentsAnalysis,
     block_toeplitz,
     cross_covariances,
     predictive_information,
     predictive_information_grad,
+    smallest_eigenvalue,
 )
+from rnn_hypotheses.analysis.latent import active_units
 from rnn_hypotheses.analysis.subspaces import principal_angles
+from rnn_hypotheses.network import initialise_network
+from rnn_hypotheses.simulate import simulate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "dca_reference.npz"
 
@@ -253,6 +259,54 @@ def test_silent_unit_is_rectified_and_fit_still_works():
     # The silent unit adds no information: the optimum is that of the other units.
     others = DynamicalComponentsAnalysis(d=2, T=2, random_state=0).fit(np.delete(data, 4, axis=2))
     assert model.pi_ == pytest.approx(others.pi_, abs=1e-4)
+
+
+def _short_window_covariance(rng: np.random.Generator) -> np.ndarray:
+    """An indefinite 640-row window covariance: 64 units, T = 5, 191 windows."""
+    data, _ = _planted(rng, n_units=64)
+    return block_toeplitz(cross_covariances(data[:200, :1], 5, rectify=False))
+
+
+def _network_window_covariance() -> np.ndarray:
+    """The window covariance (T = 5) of a random 80-unit network's last 150 steps of ten
+    held trials, as the latent stage estimates it: 560 rows, indefinite, its most
+    negative eigenvalue apart from the rest."""
+    net = initialise_network(task="decision", seed=1, n_units=80, n_inputs=2, n_outputs=1,
+                             g=1.0, input_std=0.5, dt=10.0, tau=100.0, sigma=0.01)
+    inputs = np.broadcast_to(np.random.default_rng(0).uniform(0.2, 1.0, (1, 10, 2)),
+                             (250, 10, 2))
+    rates, _ = simulate(net, inputs, noise_seed=3)
+    stationary = rates[-150:]
+    active = stationary[..., active_units(stationary, 1e-8, min_units=3)]
+    return block_toeplitz(cross_covariances(active, 5, rectify=False))
+
+
+def test_lanczos_smallest_eigenvalue_agrees_with_the_dense_solver(monkeypatch):
+    cov = _network_window_covariance()
+    dense = np.linalg.eigvalsh(cov)
+    assert dense[0] < 0  # the windows' covariance estimate is indefinite
+    # the value must come from Lanczos: no dense fallback
+    assert len(cov) > dca._DENSE_EIGEN_MAX
+
+    def no_dense_solver(*args, **kwargs):
+        raise AssertionError("fell back to the dense solver")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(scipy.linalg, "eigh", no_dense_solver)
+        lanczos = smallest_eigenvalue(cov)
+    assert lanczos == pytest.approx(dense[0], rel=1e-10)
+    # so the shift leaves the smallest eigenvalue at epsilon
+    shifted = cov + (1e-6 - lanczos) * np.eye(len(cov))
+    assert np.linalg.eigvalsh(shifted)[0] == pytest.approx(1e-6, abs=1e-12)
+
+
+def test_smallest_eigenvalue_falls_back_to_the_dense_solver():
+    # Far fewer windows than dimensions crowd the bottom eigenvalues together: Lanczos
+    # gives up, and the value is the dense solver's, bit for bit.
+    cov = _short_window_covariance(np.random.default_rng(13))
+    assert len(cov) > dca._DENSE_EIGEN_MAX
+    expected = scipy.linalg.eigh(cov, eigvals_only=True, subset_by_index=[0, 0])[0]
+    assert smallest_eigenvalue(cov) == expected
 
 
 def test_single_trial_array_is_one_trial():
