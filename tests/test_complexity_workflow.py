@@ -14,12 +14,21 @@ pytestmark = pytest.mark.workflow
 SWEEP = [ROOT / "config/complexity.yaml", ROOT / "tests/config/complexity_smoke.yaml"]
 SWEPT = {"distance1": ("distance", 1), "distance2": ("distance", 2),
          "farther1": ("farther", 1), "farther2": ("farther", 2)}
+# only what the tests read: the sweep's tables, the hypotheses table (and so every claims
+# table, every network's stages) and Figure S6; the other figures draw any task alike and
+# are drawn end to end on the smoke config
+TARGETS = [
+    *(f"results/tables/{name}.parquet" for name in (
+        "complexity", "complexity_counts", "complexity_claims", "complexity_oscillation",
+        "complexity_tasks", "slow_point_networks", "slow_point_claims", "hypotheses")),
+    *(f"results/figures/figS6_complexity.{suffix}" for suffix in ("pdf", "png")),
+]
 
 
 @pytest.fixture(scope="module")
 def sweep_run(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("complexity")
-    snakemake(workdir, "--cores", "2", configs=SWEEP)
+    snakemake(workdir, "--cores", "2", *TARGETS, configs=SWEEP)
     return workdir
 
 
