@@ -124,23 +124,17 @@ def time_reference(python: Path, data, repeats: int, threads: int, env: dict) ->
 
 
 def network_window_covariance():
-    """The unrectified window covariance of a random 256-unit network's stationary
-    activity: the network, inputs and sizes of ``benchmarks/stage_growth.py``'s DCA
-    fit (20 held trials, their last 150 steps), as the latent stage fits them."""
-    import numpy as np
+    """The unrectified window covariance of the stationary activity that
+    ``benchmarks/stage_growth.py`` fits DCA to (a random 256-unit network), active
+    units only, as the latent stage estimates it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from stage_growth import random_network_run
 
     from rnn_hypotheses.analysis.dca import block_toeplitz, cross_covariances
     from rnn_hypotheses.analysis.latent import active_units
-    from rnn_hypotheses.network import initialise_network
-    from rnn_hypotheses.simulate import simulate as simulate_network
 
-    net = initialise_network(task="decision", seed=1, n_units=UNITS, n_inputs=2, n_outputs=1,
-                             g=1.0, input_std=0.5, dt=10.0, tau=100.0, sigma=0.01)
-    inputs = np.broadcast_to(np.random.default_rng(UNITS).uniform(0.2, 1.0, (1, 20, 2)),
-                             (250, 20, 2))
-    rates, _ = simulate_network(net, inputs, noise_seed=3)
-    stationary = rates[-150:]
-    active = stationary[..., active_units(stationary, 1e-8, min_units=D)]
+    fit_data = random_network_run(UNITS)[3]
+    active = fit_data[..., active_units(fit_data, 1e-8, min_units=D)]
     return block_toeplitz(cross_covariances(active, T, rectify=False))
 
 

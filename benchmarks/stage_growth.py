@@ -59,15 +59,23 @@ def _timed(work) -> float:
     return time.perf_counter() - start
 
 
-def stage_work(n_units: int) -> dict:
-    """The work of each stage for one network of ``n_units`` units, as callables."""
+def random_network_run(n_units: int):
+    """A random decision network of ``n_units`` units, its analysis simulation's held
+    inputs (SIM_STEPS x 50 trials x 2) and rates, and the stationary part a DCA fit
+    uses (the last FIT_STEPS steps of FIT_TRIALS trials), with the generator that drew
+    the inputs."""
     rng = np.random.default_rng(n_units)
     net = initialise_network(task="decision", seed=1, n_units=n_units, n_inputs=2,
                              n_outputs=1, g=1.0, input_std=0.5, dt=10.0, tau=100.0,
                              sigma=0.01)
     sim_inputs = np.broadcast_to(rng.uniform(0.2, 1.0, (1, 50, 2)), (SIM_STEPS, 50, 2))
     rates, _ = simulate(net, sim_inputs, noise_seed=3)
-    fit_data = rates[-FIT_STEPS:, :FIT_TRIALS]
+    return net, sim_inputs, rates, rates[-FIT_STEPS:, :FIT_TRIALS], rng
+
+
+def stage_work(n_units: int) -> dict:
+    """The work of each stage for one network of ``n_units`` units, as callables."""
+    net, sim_inputs, rates, fit_data, rng = random_network_run(n_units)
     changed = net.W_rec + 0.01 * rng.standard_normal(net.W_rec.shape) / np.sqrt(n_units)
     np.fill_diagonal(changed, 0.0)
     dynamics = Dynamics.of_network(net, "trained")
